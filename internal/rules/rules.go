@@ -172,7 +172,11 @@ func OneOf(field, v string, allowed []string) *Violation {
 			return nil
 		}
 	}
-	return violation(CodeInvalidValue, KindInvalid, field, "%s must be one of %s, got %q.", field, quoteList(allowed), v)
+	q := make([]string, len(allowed))
+	for i, a := range allowed {
+		q[i] = fmt.Sprintf("%q", a)
+	}
+	return violation(CodeInvalidValue, KindInvalid, field, "%s must be one of %s, got %q.", field, strings.Join(q, ", "), v)
 }
 
 // ---------------------------------------------------------------------------
