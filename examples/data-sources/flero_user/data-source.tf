@@ -1,0 +1,9 @@
+# Look a user up by email (or by id). Only users who share an organization with the
+# token's user are visible.
+data "flero_user" "bob" {
+  email = "bob@acme.example"
+}
+
+output "bob_status" {
+  value = data.flero_user.bob.status
+}
