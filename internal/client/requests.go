@@ -82,16 +82,15 @@ func (c *Client) do(ctx context.Context, cl call, st *callState) (*result, error
 		raw = b
 	}
 
-	u := *c.base
-	u.Path = c.base.Path + cl.route.path
+	u := c.base.String() + cl.route.path // route ids are already escaped
 	if len(cl.query) > 0 {
-		u.RawQuery = cl.query.Encode()
+		u += "?" + cl.query.Encode()
 	}
 	var rawBody any
 	if raw != nil {
 		rawBody = raw
 	}
-	req, err := retryablehttp.NewRequestWithContext(withCallState(ctx, st), cl.method, u.String(), rawBody)
+	req, err := retryablehttp.NewRequestWithContext(withCallState(ctx, st), cl.method, u, rawBody)
 	if err != nil {
 		return nil, fmt.Errorf("flero: %s %s: %w", cl.method, cl.route.path, err)
 	}
