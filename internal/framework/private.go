@@ -1,0 +1,50 @@
+package framework
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/flero/terraform-provider-flero/internal/client"
+)
+
+// The object's version (its ETag) is kept in the resource's private state: set by
+// Create, Read and Update, sent back as If-Match by Update and Delete. An object changed
+// by someone else after the plan read it then fails with a precondition error
+// (AddAPIError words it as a conflict naming the object) instead of being overwritten.
+
+const privateVersionKey = "version"
+
+// PrivateGetter is the read side of private state (every request's Private).
+type PrivateGetter interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// PrivateSetter is the write side of private state (every response's Private).
+type PrivateSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// SaveVersion records the object's version.
+func SaveVersion(ctx context.Context, p PrivateSetter, version int64) diag.Diagnostics {
+	return p.SetKey(ctx, privateVersionKey, []byte(strconv.FormatInt(version, 10)))
+}
+
+// WriteOptions are the options of an Update or Delete: If-Match with the version the
+// plan was made against, or unconditional when none is recorded (state written by an
+// older provider).
+func WriteOptions(ctx context.Context, p PrivateGetter) (client.WriteOptions, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, privateVersionKey)
+	if diags.HasError() || len(raw) == 0 {
+		return client.WriteOptions{}, diags
+	}
+	v, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		diags.AddWarning("Ignoring an unreadable object version",
+			fmt.Sprintf("The private state holds version %q, which is not a number; the change is sent without If-Match.", raw))
+		return client.WriteOptions{}, diags
+	}
+	return client.WriteOptions{IfMatch: v}, diags
+}

@@ -1,0 +1,82 @@
+package planrun
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/flero/terraform-provider-flero/internal/client"
+)
+
+// memo is a concurrency-safe, single-flight map from a key to one API answer: the
+// first caller fetches, callers arriving meanwhile wait for its answer, later callers
+// read it. Successful answers and not-found are kept for the run; any other error is
+// handed to the callers waiting for it and then forgotten, so the next caller retries.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]*call[V]
+}
+
+type call[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+func (m *memo[K, V]) get(ctx context.Context, k K, fetch func(context.Context) (V, error)) (V, error) {
+	m.mu.Lock()
+	if m.m == nil {
+		m.m = map[K]*call[V]{}
+	}
+	if c, ok := m.m[k]; ok {
+		m.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.v, c.err
+		case <-ctx.Done():
+			var zero V
+			return zero, ctx.Err()
+		}
+	}
+	c := &call[V]{done: make(chan struct{})}
+	m.m[k] = c
+	m.mu.Unlock()
+
+	c.v, c.err = fetch(ctx)
+	if c.err != nil && !errors.Is(c.err, client.ErrNotFound) {
+		m.mu.Lock()
+		if m.m[k] == c {
+			delete(m.m, k)
+		}
+		m.mu.Unlock()
+	}
+	close(c.done)
+	return c.v, c.err
+}
+
+func (m *memo[K, V]) set(k K, v V) {
+	c := &call[V]{done: make(chan struct{}), v: v}
+	close(c.done)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[K]*call[V]{}
+	}
+	m.m[k] = c
+}
+
+func (m *memo[K, V]) forget(k K) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, k)
+}
+
+func (m *memo[K, V]) forgetWhere(match func(K) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.m {
+		if match(k) {
+			delete(m.m, k)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+// Package planrun is the provider's per-run memory: one Cache per configured provider
+// instance (that is, per Terraform plan or apply walk), shared by every resource and
+// data source of that run.
+//
+// It answers the looked-up questions of plan-time validation (who the token is, its
+// access in an organization or workspace, an organization, workspace or team by id, an
+// organization membership) at most once per run: Terraform plans resources in parallel,
+// and fifty resources asking for the same organization make one GET. It also keeps the
+// registry of planned organizations, so that a resource planned after an organization
+// can see what that organization will be after this apply (an upgrade to enterprise
+// in the same run, SSO being switched on).
+package planrun
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+)
+
+// Fetchers are the API reads the cache makes. New wires them to a client; tests wire
+// fakes.
+type Fetchers struct {
+	Me                     func(ctx context.Context) (*api.Me, error)
+	Access                 func(ctx context.Context, orgID, workspaceID string) (*api.Access, error)
+	Organization           func(ctx context.Context, id string) (*api.Organization, error)
+	Workspace              func(ctx context.Context, id string) (*api.Workspace, error)
+	Team                   func(ctx context.Context, id string) (*api.Team, error)
+	OrganizationMembership func(ctx context.Context, orgID, userID string) (*api.OrganizationMembership, error)
+}
+
+// PlannedOrganization is what an organization will be after this run's apply, as
+// planned by the flero_organization resource.
+type PlannedOrganization struct {
+	Plan       string // "" when unknown at plan time
+	SSOEnabled *bool  // nil when unknown at plan time
+}
+
+// Cache is safe for concurrent use.
+type Cache struct {
+	f Fetchers
+
+	me          memo[struct{}, *api.Me]
+	access      memo[[2]string, *api.Access]
+	orgs        memo[string, *api.Organization]
+	workspaces  memo[string, *api.Workspace]
+	teams       memo[string, *api.Team]
+	orgMembers  memo[[2]string, *api.OrganizationMembership]
+	plannedMu   sync.RWMutex
+	plannedOrgs map[string]PlannedOrganization
+}
+
+// New returns an empty cache reading through c.
+func New(c *client.Client) *Cache {
+	return NewWithFetchers(Fetchers{
+		Me:                     c.Me,
+		Access:                 c.Access,
+		Organization:           c.Organizations.Get,
+		Workspace:              c.Workspaces.Get,
+		Team:                   c.Teams.Get,
+		OrganizationMembership: c.OrganizationMemberships.Get,
+	})
+}
+
+// NewWithFetchers returns an empty cache reading through f.
+func NewWithFetchers(f Fetchers) *Cache {
+	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}}
+}
+
+// Me is the token's user.
+func (c *Cache) Me(ctx context.Context) (*api.Me, error) {
+	return c.me.get(ctx, struct{}{}, c.f.Me)
+}
+
+// SetMe records the token's user (the provider reads it once when it is configured).
+func (c *Cache) SetMe(me *api.Me) { c.me.set(struct{}{}, me) }
+
+// Access is the token's roles in an organization and, when workspaceID is not empty,
+// in one of its workspaces.
+func (c *Cache) Access(ctx context.Context, orgID, workspaceID string) (*api.Access, error) {
+	return c.access.get(ctx, [2]string{orgID, workspaceID}, func(ctx context.Context) (*api.Access, error) {
+		return c.f.Access(ctx, orgID, workspaceID)
+	})
+}
+
+// Actor is the token's Access as package rules sees it.
+func (c *Cache) Actor(ctx context.Context, orgID, workspaceID string) (rules.Actor, error) {
+	a, err := c.Access(ctx, orgID, workspaceID)
+	if err != nil {
+		return rules.Actor{}, err
+	}
+	return ActorFromAccess(a), nil
+}
+
+// ActorFromAccess converts the API's answer into the rules' actor.
+func ActorFromAccess(a *api.Access) rules.Actor {
+	return rules.Actor{
+		UserID:         a.UserID,
+		OrgRole:        rules.OrgRole(a.OrgRole),
+		WorkspaceRole:  rules.WorkspaceRole(a.WorkspaceRole),
+		InAnyWorkspace: a.InAnyWorkspace,
+	}
+}
+
+// Organization is an organization by id.
+func (c *Cache) Organization(ctx context.Context, id string) (*api.Organization, error) {
+	return c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
+}
+
+// Workspace is a workspace by id.
+func (c *Cache) Workspace(ctx context.Context, id string) (*api.Workspace, error) {
+	return c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
+}
+
+// Team is a team by id.
+func (c *Cache) Team(ctx context.Context, id string) (*api.Team, error) {
+	return c.teams.get(ctx, id, func(ctx context.Context) (*api.Team, error) { return c.f.Team(ctx, id) })
+}
+
+// OrganizationMembership is a user's membership of an organization (client.ErrNotFound
+// when the user is not a member).
+func (c *Cache) OrganizationMembership(ctx context.Context, orgID, userID string) (*api.OrganizationMembership, error) {
+	return c.orgMembers.get(ctx, [2]string{orgID, userID}, func(ctx context.Context) (*api.OrganizationMembership, error) {
+		return c.f.OrganizationMembership(ctx, orgID, userID)
+	})
+}
+
+// IsOrganizationMember reports whether the user belongs to the organization.
+func (c *Cache) IsOrganizationMember(ctx context.Context, orgID, userID string) (bool, error) {
+	_, err := c.OrganizationMembership(ctx, orgID, userID)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, client.ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+// ForgetOrganization drops what the cache knows about an organization (after the
+// provider changed or deleted it), including the token's access in it.
+func (c *Cache) ForgetOrganization(id string) {
+	c.orgs.forget(id)
+	c.access.forgetWhere(func(k [2]string) bool { return k[0] == id })
+	c.orgMembers.forgetWhere(func(k [2]string) bool { return k[0] == id })
+}
+
+// ForgetWorkspace drops a workspace and the token's access in it.
+func (c *Cache) ForgetWorkspace(id string) {
+	c.workspaces.forget(id)
+	c.access.forgetWhere(func(k [2]string) bool { return k[1] == id })
+}
+
+// ForgetTeam drops a team.
+func (c *Cache) ForgetTeam(id string) { c.teams.forget(id) }
+
+// ForgetOrganizationMembership drops a membership and the token's access in the
+// organization (the token's own membership may be the one that changed).
+func (c *Cache) ForgetOrganizationMembership(orgID, userID string) {
+	c.orgMembers.forget([2]string{orgID, userID})
+	c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
+}
+
+// ForgetAccess drops every cached access answer (after a membership change).
+func (c *Cache) ForgetAccess() { c.access.forgetWhere(func([2]string) bool { return true }) }
+
+// RecordPlannedOrganization records what the organization will be after this apply.
+func (c *Cache) RecordPlannedOrganization(id string, p PlannedOrganization) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	c.plannedOrgs[id] = p
+}
+
+// PlannedOrganization is what this run plans for the organization, if the
+// organization is managed (and changed) in this run.
+func (c *Cache) PlannedOrganization(id string) (PlannedOrganization, bool) {
+	c.plannedMu.RLock()
+	defer c.plannedMu.RUnlock()
+	p, ok := c.plannedOrgs[id]
+	return p, ok
+}
+
+// OrganizationAfterApply is the organization as it will be after this apply: the
+// current organization with the planned plan and SSO setting laid over it. unknownPlan
+// is true when this run changes the plan to a value not known until apply.
+func (c *Cache) OrganizationAfterApply(ctx context.Context, id string) (org *api.Organization, unknownPlan bool, err error) {
+	cur, err := c.Organization(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	out := *cur
+	if p, ok := c.PlannedOrganization(id); ok {
+		if p.Plan == "" {
+			unknownPlan = true
+		} else {
+			out.Plan = p.Plan
+		}
+		if p.SSOEnabled != nil {
+			out.SSOEnabled = *p.SSOEnabled
+		}
+	}
+	return &out, unknownPlan, nil
+}

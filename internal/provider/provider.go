@@ -1,0 +1,254 @@
+// Package provider is the flero Terraform provider: its configuration, resources and
+// data sources. Shared behaviour lives in package framework.
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
+	"github.com/flero/terraform-provider-flero/internal/validators"
+)
+
+var _ provider.Provider = (*fleroProvider)(nil)
+
+// Environment variables read when the provider block leaves an attribute out.
+const (
+	EnvEndpoint = "FLERO_ENDPOINT"
+	EnvToken    = "FLERO_TOKEN"
+)
+
+// Defaults of the provider configuration.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxRetries     = 4
+)
+
+// New returns the provider factory for the given version ("dev", "test" or a release).
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &fleroProvider{version: version} }
+}
+
+type fleroProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	Token          types.String `tfsdk:"token"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+}
+
+func (p *fleroProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "flero"
+	resp.Version = p.version
+}
+
+func (p *fleroProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manages the tenancy and credentials of the Flero workflow platform.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				Description: "Base URL of the Flero API, such as https://api.flero.example. Defaults to the " + EnvEndpoint + " environment variable.",
+				Optional:    true,
+				Validators:  []validator.String{validators.Endpoint()},
+			},
+			"token": schema.StringAttribute{
+				Description: "API token. Defaults to the " + EnvToken + " environment variable.",
+				Optional:    true,
+				Sensitive:   true,
+			},
+			"request_timeout": schema.StringAttribute{
+				Description: fmt.Sprintf("Timeout of one HTTP attempt, as a duration such as \"30s\". Default %s.", DefaultRequestTimeout),
+				Optional:    true,
+				Validators:  []validator.String{validators.Duration()},
+			},
+			"max_retries": schema.Int64Attribute{
+				Description: fmt.Sprintf("How many times a failed request (connection error, 429, 5xx) is retried. Default %d; 0 disables retries.", DefaultMaxRetries),
+				Optional:    true,
+				Validators:  []validator.Int64{int64validator.Between(0, 20)},
+			},
+		},
+	}
+}
+
+// Configure builds the client and checks the endpoint and token once, with GET /v1/me:
+// a wrong endpoint or token is one clear error here rather than a failure on every
+// resource.
+func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Values known only after apply (an endpoint from another resource): configure later.
+	if cfg.Endpoint.IsUnknown() || cfg.Token.IsUnknown() || cfg.RequestTimeout.IsUnknown() || cfg.MaxRetries.IsUnknown() {
+		if req.ClientCapabilities.DeferralAllowed {
+			resp.Deferred = &provider.Deferred{Reason: provider.DeferredReasonProviderConfigUnknown}
+		}
+		tflog.Warn(ctx, "provider configuration not known yet; the provider stays unconfigured")
+		return
+	}
+
+	endpoint := strings.TrimSpace(stringOrEnv(cfg.Endpoint, EnvEndpoint))
+	token := strings.TrimSpace(stringOrEnv(cfg.Token, EnvToken))
+	if endpoint == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing endpoint",
+			"Set endpoint in the provider block, or the "+EnvEndpoint+" environment variable, to the Flero API's base URL.")
+	}
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Missing token",
+			"Set token in the provider block, or the "+EnvToken+" environment variable, to a Flero API token.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.Endpoint.IsNull() || cfg.Endpoint.ValueString() == "" {
+		// From the environment: the schema's validator did not see it.
+		checkEnvEndpoint(ctx, endpoint, resp)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	timeout := DefaultRequestTimeout
+	if !cfg.RequestTimeout.IsNull() {
+		timeout, _ = time.ParseDuration(cfg.RequestTimeout.ValueString()) // validated statically
+	}
+	retries := DefaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		retries = int(cfg.MaxRetries.ValueInt64())
+	}
+	if retries == 0 {
+		retries = -1 // the client reads 0 as "default"; -1 as "none"
+	}
+
+	c, err := client.New(client.Config{
+		Endpoint:  endpoint,
+		Token:     token,
+		UserAgent: fmt.Sprintf("terraform-provider-flero/%s (+terraform %s)", p.version, req.TerraformVersion),
+		Timeout:   timeout,
+		RetryMax:  retries,
+		Logger:    tflogLogger(token),
+	})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid provider configuration", err.Error())
+		return
+	}
+
+	me, err := c.Me(ctx)
+	if err != nil {
+		addConfigureError(resp, endpoint, err)
+		return
+	}
+	tflog.Debug(ctx, "flero provider configured", map[string]any{"endpoint": endpoint, "user_id": me.ID})
+
+	run := planrun.New(c)
+	run.SetMe(me)
+	data := &framework.ProviderData{Client: c, Run: run}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func stringOrEnv(v types.String, env string) string {
+	if !v.IsNull() && v.ValueString() != "" {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// checkEnvEndpoint applies the endpoint's static check to a value from the environment.
+func checkEnvEndpoint(ctx context.Context, endpoint string, resp *provider.ConfigureResponse) {
+	var vr validator.StringResponse
+	validators.Endpoint().ValidateString(ctx, validator.StringRequest{
+		Path: path.Root("endpoint"), ConfigValue: types.StringValue(endpoint),
+	}, &vr)
+	for _, d := range vr.Diagnostics {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), d.Summary(), d.Detail()+" (from "+EnvEndpoint+")")
+	}
+}
+
+// addConfigureError turns the failure of GET /v1/me into one error on the attribute at
+// fault.
+func addConfigureError(resp *provider.ConfigureResponse, endpoint string, err error) {
+	var apiErr *client.APIError
+	switch {
+	case errors.Is(err, client.ErrUnauthorized):
+		resp.Diagnostics.AddAttributeError(path.Root("token"), "Token not accepted",
+			fmt.Sprintf("The token was not accepted by the Flero API at %s: it is unknown, revoked or mistyped. "+
+				"Check the provider's token (or %s).", endpoint, EnvToken))
+	case errors.As(err, &apiErr) && apiErr.Status == 404:
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Not a Flero API",
+			fmt.Sprintf("%s answered 404 to GET /v1/me: the endpoint does not look like a Flero API. "+
+				"Check the provider's endpoint (or %s).", endpoint, EnvEndpoint))
+	case errors.As(err, &apiErr):
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Flero API error",
+			fmt.Sprintf("The Flero API at %s answered an error while the provider checked its token: %s", endpoint, err))
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Flero API unreachable",
+			fmt.Sprintf("The provider could not reach the Flero API at %s: %s. "+
+				"Check the provider's endpoint (or %s) and the network.", endpoint, err, EnvEndpoint))
+	}
+}
+
+// tflogLogger routes the client's log entries to tflog. The client never logs the token;
+// masking it here as well keeps it out of the logs whatever an entry holds.
+func tflogLogger(token string) client.Logger {
+	return func(ctx context.Context, e client.LogEntry) {
+		ctx = tflog.SetField(ctx, "component", "flero-client")
+		ctx = tflog.MaskMessageStrings(ctx, token)
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
+		if e.Level == client.LevelTrace {
+			tflog.Trace(ctx, e.Message, e.Fields())
+			return
+		}
+		tflog.Debug(ctx, e.Message, e.Fields())
+	}
+}
+
+// extraResources and extraDataSources let a resource file register itself from its own
+// init (the credential resource and data source do), so that adding a type does not
+// mean editing this file.
+var (
+	extraResources   []func() resource.Resource
+	extraDataSources []func() datasource.DataSource
+)
+
+func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
+	return append([]func() resource.Resource{
+		NewOrganizationResource,
+		NewWorkspaceResource,
+		NewTeamResource,
+		NewOrganizationMembershipResource,
+		NewTeamMembershipResource,
+		NewWorkspaceMembershipResource,
+	}, extraResources...)
+}
+
+func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return append([]func() datasource.DataSource{
+		NewOrganizationDataSource,
+		NewWorkspaceDataSource,
+		NewTeamDataSource,
+		NewUserDataSource,
+		NewCurrentUserDataSource,
+	}, extraDataSources...)
+}

@@ -1,0 +1,263 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*organizationResource)(nil)
+	_ resource.ResourceWithImportState = (*organizationResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*organizationResource)(nil)
+)
+
+// NewOrganizationResource is the flero_organization resource.
+func NewOrganizationResource() resource.Resource { return &organizationResource{} }
+
+type organizationResource struct {
+	framework.ResourceWithConfigure
+}
+
+type organizationModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	AvatarURL   types.String `tfsdk:"avatar_url"`
+	Plan        types.String `tfsdk:"plan"`
+	SSOEnabled  types.Bool   `tfsdk:"sso_enabled"`
+}
+
+func (r *organizationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization"
+}
+
+func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An organization: it holds workspaces and teams. The token that creates it becomes its admin.",
+		Attributes: map[string]schema.Attribute{
+			"id": framework.IDAttribute("The organization's id (org_…)."),
+			"name": schema.StringAttribute{
+				Description: "Name, unique on the platform.",
+				Required:    true,
+				Validators:  []validator.String{validators.Name()},
+			},
+			"description": framework.OptionalString("Free-text description.", validators.Description()),
+			"avatar_url":  framework.OptionalString("https:// URL of the organization's avatar.", validators.EmptyOr(validators.HTTPSURL())),
+			"plan": schema.StringAttribute{
+				Description: "Subscription plan: free, pro or enterprise. Default free. Organization-scoped credentials need enterprise, " +
+					"and an organization holding some cannot leave enterprise.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(string(rules.PlanFree)),
+				Validators: []validator.String{validators.OneOf(rules.Plans...)},
+			},
+			"sso_enabled": schema.BoolAttribute{
+				Description: "Whether organization roles come from the identity provider. When true, organization memberships cannot be managed through the API.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(false),
+			},
+		},
+	}
+}
+
+func (r *organizationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	org, err := r.Client().Organizations.Create(ctx, api.CreateOrganizationRequest{
+		Name:        plan.Name.ValueString(),
+		Description: plan.Description.ValueString(),
+		AvatarURL:   plan.AvatarURL.ValueString(),
+		Plan:        plan.Plan.ValueString(),
+		SSOEnabled:  plan.SSOEnabled.ValueBool(),
+	})
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "create", organizationName(plan.Name.ValueString()), err)
+		return
+	}
+	r.Run().ForgetAccess() // the token is now this organization's admin
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+}
+
+func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state organizationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	org, err := r.Client().Organizations.Get(ctx, state.ID.ValueString())
+	if framework.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "read", organizationName(state.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+}
+
+func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	org, err := r.Client().Organizations.Update(ctx, state.ID.ValueString(), api.UpdateOrganizationRequest{
+		Name:        framework.ChangedString(plan.Name, state.Name),
+		Description: framework.ChangedString(plan.Description, state.Description),
+		AvatarURL:   framework.ChangedString(plan.AvatarURL, state.AvatarURL),
+		Plan:        framework.ChangedString(plan.Plan, state.Plan),
+		SSOEnabled:  framework.ChangedBool(plan.SSOEnabled, state.SSOEnabled),
+	}, opts)
+	r.Run().ForgetOrganization(state.ID.ValueString())
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "update", organizationName(state.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+}
+
+func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state organizationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	err := r.Client().Organizations.Delete(ctx, state.ID.ValueString(), opts)
+	r.Run().ForgetOrganization(state.ID.ValueString())
+	if err != nil && !framework.IsNotFound(err) {
+		framework.AddAPIError(&resp.Diagnostics, "delete", organizationName(state.Name.ValueString()), err)
+	}
+}
+
+// ImportState accepts the organization's id (org_…) or its name.
+func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.Configured(&resp.Diagnostics) {
+		return
+	}
+	id := strings.TrimSpace(req.ID)
+	if id == "" {
+		resp.Diagnostics.AddError("Invalid import id", "Import an organization by its id (org_…) or its name.")
+		return
+	}
+	org, err := r.Client().Organizations.Get(ctx, id)
+	if framework.IsNotFound(err) {
+		org, err = r.Client().Organizations.GetByName(ctx, id)
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "import", fmt.Sprintf("organization %q (by id or name)", id), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), org.ID)...)
+}
+
+// ModifyPlan checks, at plan time, the token's right to change or delete the
+// organization and the downgrade guard, and records the organization's planned plan and
+// SSO setting for the resources planned after it.
+func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	change := framework.ChangeOf(req, resp)
+	if change == framework.NoChange || change == framework.Create || r.Run() == nil {
+		return // creating an organization needs no right; its creator becomes its admin
+	}
+	var state organizationModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	orgID := state.ID.ValueString()
+
+	if change == framework.Delete {
+		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+		return
+	}
+
+	var plan organizationModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	planned := planrun.PlannedOrganization{}
+	if !plan.Plan.IsUnknown() {
+		planned.Plan = plan.Plan.ValueString()
+	}
+	if !plan.SSOEnabled.IsUnknown() {
+		sso := plan.SSOEnabled.ValueBool()
+		planned.SSOEnabled = &sso
+	}
+	r.Run().RecordPlannedOrganization(orgID, planned)
+
+	r.CheckManage(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// Rule 2: the downgrade guard.
+	if plan.Plan.IsUnknown() {
+		if state.Plan.ValueString() == string(rules.PlanEnterprise) {
+			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("plan"),
+				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)")
+		}
+		return
+	}
+	from, to := rules.Plan(state.Plan.ValueString()), rules.Plan(plan.Plan.ValueString())
+	if from != rules.PlanEnterprise || to == rules.PlanEnterprise {
+		return
+	}
+	creds, err := r.Client().Credentials.ListByOrganization(ctx, orgID, client.CredentialListOptions{Scope: string(rules.ScopeOrganization)})
+	if err != nil {
+		framework.AddLookupError(&resp.Diagnostics, path.Root("plan"), "the organization-scoped credentials of "+organizationName(state.Name.ValueString()), err)
+		return
+	}
+	names := make([]string, 0, len(creds))
+	for _, c := range creds {
+		if c.Scope == string(rules.ScopeOrganization) {
+			names = append(names, c.Name)
+		}
+	}
+	framework.AddViolation(&resp.Diagnostics, rules.CheckPlanChange(state.Name.ValueString(), from, to, names))
+}
+
+func organizationFromAPI(o *api.Organization) organizationModel {
+	return organizationModel{
+		ID:          types.StringValue(o.ID),
+		Name:        types.StringValue(o.Name),
+		Description: types.StringValue(o.Description),
+		AvatarURL:   types.StringValue(o.AvatarURL),
+		Plan:        types.StringValue(o.Plan),
+		SSOEnabled:  types.BoolValue(o.SSOEnabled),
+	}
+}
+
+func organizationName(name string) string { return fmt.Sprintf("organization %q", name) }

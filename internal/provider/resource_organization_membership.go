@@ -1,0 +1,277 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*organizationMembershipResource)(nil)
+	_ resource.ResourceWithImportState = (*organizationMembershipResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*organizationMembershipResource)(nil)
+)
+
+// NewOrganizationMembershipResource is the flero_organization_membership resource.
+func NewOrganizationMembershipResource() resource.Resource {
+	return &organizationMembershipResource{}
+}
+
+type organizationMembershipResource struct {
+	framework.ResourceWithConfigure
+}
+
+type organizationMembershipModel struct {
+	ID             types.String `tfsdk:"id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Email          types.String `tfsdk:"email"`
+	Role           types.String `tfsdk:"role"`
+	UserID         types.String `tfsdk:"user_id"`
+	Status         types.String `tfsdk:"status"`
+}
+
+const organizationMembershipImportFormat = "<organization_id>/<email>"
+
+func (r *organizationMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_organization_membership"
+}
+
+func (r *organizationMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A person's membership of an organization, invited by email. Organizations with single sign-on " +
+			"(sso_enabled) refuse memberships managed through the API.",
+		Attributes: map[string]schema.Attribute{
+			"id": framework.IDAttribute("<organization_id>/<user_id>."),
+			"organization_id": schema.StringAttribute{
+				Description:   "The organization. Changing it replaces the membership.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"email": schema.StringAttribute{
+				Description: "Email of the person invited. Emails are compared case-insensitively: the platform stores them " +
+					"in lower case, the state keeps the spelling of the configuration, and a change of case only is an in-place " +
+					"update that sends nothing. Another address replaces the membership.",
+				Required:   true,
+				Validators: []validator.String{validators.Email()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
+					func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+						resp.RequiresReplace = !sameEmail(req.StateValue, req.PlanValue)
+					},
+					"Another email address replaces the membership; a change of case only does not.",
+					"Another email address replaces the membership; a change of case only does not.",
+				)},
+			},
+			"role": schema.StringAttribute{
+				Description: "Role in the organization: admin or member.",
+				Required:    true,
+				Validators:  []validator.String{validators.OneOf(rules.OrgRoles...)},
+			},
+			"user_id": framework.IDAttribute("The invited person's user id (usr_…)."),
+			"status": schema.StringAttribute{
+				Description: "invited until the person first uses the platform, then active.",
+				Computed:    true,
+			},
+		},
+	}
+}
+
+func (r *organizationMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan organizationMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	m, err := r.Client().OrganizationMemberships.Create(ctx, plan.OrganizationID.ValueString(), api.CreateOrganizationMembershipRequest{
+		Email: plan.Email.ValueString(),
+		Role:  plan.Role.ValueString(),
+	})
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "create", organizationMembershipName(plan.Email.ValueString()), err)
+		return
+	}
+	r.Run().ForgetOrganizationMembership(m.OrganizationID, m.UserID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, plan.Email))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *organizationMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state organizationMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	m, err := r.Client().OrganizationMemberships.Get(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
+	if framework.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "read", organizationMembershipName(state.Email.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, state.Email))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *organizationMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state organizationMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+	orgID, userID := state.OrganizationID.ValueString(), state.UserID.ValueString()
+
+	if plan.Role.Equal(state.Role) {
+		// Only the email's case changed: nothing to send, keep the configuration's spelling.
+		plan.Status = state.Status
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	m, err := r.Client().OrganizationMemberships.Update(ctx, orgID, userID, api.UpdateOrganizationMembershipRequest{
+		Role: framework.ChangedString(plan.Role, state.Role),
+	}, opts)
+	r.Run().ForgetOrganizationMembership(orgID, userID)
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "update", organizationMembershipName(state.Email.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, plan.Email))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *organizationMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state organizationMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	err := r.Client().OrganizationMemberships.Delete(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString(), opts)
+	r.Run().ForgetOrganizationMembership(state.OrganizationID.ValueString(), state.UserID.ValueString())
+	if err != nil && !framework.IsNotFound(err) {
+		framework.AddAPIError(&resp.Diagnostics, "delete", organizationMembershipName(state.Email.ValueString()), err)
+	}
+}
+
+// ImportState accepts <organization_id>/<email> (and <organization_id>/<user_id>).
+func (r *organizationMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := framework.ParseImportID(req.ID, organizationMembershipImportFormat)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	if !r.Configured(&resp.Diagnostics) {
+		return
+	}
+	orgID, who := parts[0], parts[1]
+	var m *api.OrganizationMembership
+	if strings.Contains(who, "@") {
+		m, err = r.Client().OrganizationMemberships.GetByEmail(ctx, orgID, who)
+	} else {
+		m, err = r.Client().OrganizationMemberships.Get(ctx, orgID, who)
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "import", organizationMembershipName(who), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, types.StringValue(m.Email)))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+// ModifyPlan refuses at plan time a membership change in an organization that uses
+// single sign-on (rule 7, as the organization will be after this apply) or that the
+// token may not manage (rule 6).
+func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	change := framework.ChangeOf(req, resp)
+	if change == framework.NoChange || r.Run() == nil {
+		return
+	}
+	var plan, state organizationMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if change == framework.Update && plan.Role.Equal(state.Role) {
+		return // a change of the email's case only: nothing reaches the API
+	}
+
+	orgs := []types.String{plan.OrganizationID}
+	switch change {
+	case framework.Delete:
+		orgs = []types.String{state.OrganizationID}
+	case framework.Replace:
+		orgs = []types.String{state.OrganizationID, plan.OrganizationID}
+	}
+	for _, org := range orgs {
+		if !framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
+			framework.ID("organization_id", org)) {
+			continue
+		}
+		r.checkOrganization(ctx, &resp.Diagnostics, org.ValueString())
+	}
+}
+
+func (r *organizationMembershipResource) checkOrganization(ctx context.Context, diags *diag.Diagnostics, orgID string) {
+	at := path.Root("organization_id")
+	org, _, err := r.Run().OrganizationAfterApply(ctx, orgID)
+	if err != nil {
+		framework.AddLookupError(diags, at, "organization "+orgID, err)
+		return
+	}
+	if v := rules.CheckSSO(org.Name, org.SSOEnabled); v != nil {
+		framework.AddViolationAt(diags, v, at)
+		return
+	}
+	r.CheckManage(ctx, diags, rules.ManageOrganizationMemberships, orgID, "", at)
+}
+
+// organizationMembershipFromAPI keeps email's spelling when the platform's equals it
+// case-insensitively.
+func organizationMembershipFromAPI(m *api.OrganizationMembership, email types.String) organizationMembershipModel {
+	out := organizationMembershipModel{
+		ID:             types.StringValue(m.OrganizationID + "/" + m.UserID),
+		OrganizationID: types.StringValue(m.OrganizationID),
+		Email:          types.StringValue(m.Email),
+		Role:           types.StringValue(m.Role),
+		UserID:         types.StringValue(m.UserID),
+		Status:         types.StringValue(m.Status),
+	}
+	if sameEmail(email, out.Email) {
+		out.Email = email
+	}
+	return out
+}
+
+// sameEmail compares two known emails case-insensitively (rules.NormalizeEmail).
+func sameEmail(a, b types.String) bool {
+	if a.IsNull() || a.IsUnknown() || b.IsNull() || b.IsUnknown() {
+		return a.Equal(b)
+	}
+	return rules.NormalizeEmail(a.ValueString()) == rules.NormalizeEmail(b.ValueString())
+}
+
+func organizationMembershipName(email string) string {
+	return fmt.Sprintf("organization membership of %q", email)
+}

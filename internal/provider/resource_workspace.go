@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*workspaceResource)(nil)
+	_ resource.ResourceWithImportState = (*workspaceResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*workspaceResource)(nil)
+)
+
+// NewWorkspaceResource is the flero_workspace resource.
+func NewWorkspaceResource() resource.Resource { return &workspaceResource{} }
+
+type workspaceResource struct {
+	framework.ResourceWithConfigure
+	framework.WithImportByID
+}
+
+type workspaceModel struct {
+	ID             types.String `tfsdk:"id"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	Name           types.String `tfsdk:"name"`
+	Description    types.String `tfsdk:"description"`
+	AvatarURL      types.String `tfsdk:"avatar_url"`
+	CustomDomain   types.String `tfsdk:"custom_domain"`
+}
+
+func (r *workspaceResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_workspace"
+}
+
+func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A workspace of an organization: where credentials live and workflows run.",
+		Attributes: map[string]schema.Attribute{
+			"id": framework.IDAttribute("The workspace's id (ws_…)."),
+			"organization_id": schema.StringAttribute{
+				Description:   "The organization the workspace belongs to. Changing it replaces the workspace.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				Description: "Name, unique in the organization.",
+				Required:    true,
+				Validators:  []validator.String{validators.Name()},
+			},
+			"description":   framework.OptionalString("Free-text description.", validators.Description()),
+			"avatar_url":    framework.OptionalString("https:// URL of the workspace's avatar.", validators.EmptyOr(validators.HTTPSURL())),
+			"custom_domain": framework.OptionalString("Custom domain such as flows.example.com, unique on the platform.", validators.EmptyOr(validators.Domain())),
+		},
+	}
+}
+
+func (r *workspaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	ws, err := r.Client().Workspaces.Create(ctx, plan.OrganizationID.ValueString(), api.CreateWorkspaceRequest{
+		Name:         plan.Name.ValueString(),
+		Description:  plan.Description.ValueString(),
+		AvatarURL:    plan.AvatarURL.ValueString(),
+		CustomDomain: plan.CustomDomain.ValueString(),
+	})
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "create", workspaceName(plan.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+}
+
+func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state workspaceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	ws, err := r.Client().Workspaces.Get(ctx, state.ID.ValueString())
+	if framework.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "read", workspaceName(state.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+}
+
+func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	ws, err := r.Client().Workspaces.Update(ctx, state.ID.ValueString(), api.UpdateWorkspaceRequest{
+		Name:         framework.ChangedString(plan.Name, state.Name),
+		Description:  framework.ChangedString(plan.Description, state.Description),
+		AvatarURL:    framework.ChangedString(plan.AvatarURL, state.AvatarURL),
+		CustomDomain: framework.ChangedString(plan.CustomDomain, state.CustomDomain),
+	}, opts)
+	r.Run().ForgetWorkspace(state.ID.ValueString())
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "update", workspaceName(state.Name.ValueString()), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+}
+
+func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state workspaceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	err := r.Client().Workspaces.Delete(ctx, state.ID.ValueString(), opts)
+	r.Run().ForgetWorkspace(state.ID.ValueString())
+	if err != nil && !framework.IsNotFound(err) {
+		framework.AddAPIError(&resp.Diagnostics, "delete", workspaceName(state.Name.ValueString()), err)
+	}
+}
+
+// ModifyPlan checks at plan time that the token may create, change or delete the
+// workspace (organization admin; workspace admins and owners may change its settings).
+func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	change := framework.ChangeOf(req, resp)
+	if change == framework.NoChange || r.Run() == nil {
+		return
+	}
+	var plan, state workspaceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	orgPath := path.Root("organization_id")
+
+	switch change {
+	case framework.Update:
+		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaceSettings, state.OrganizationID.ValueString(), state.ID.ValueString(), path.Root("id"))
+	case framework.Delete:
+		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+	case framework.Replace:
+		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		fallthrough
+	case framework.Create:
+		if framework.Known(&resp.Diagnostics, "the token may create workspaces in this organization", framework.ID("organization_id", plan.OrganizationID)) {
+			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, plan.OrganizationID.ValueString(), "", orgPath)
+		}
+	}
+}
+
+func workspaceFromAPI(w *api.Workspace) workspaceModel {
+	return workspaceModel{
+		ID:             types.StringValue(w.ID),
+		OrganizationID: types.StringValue(w.OrganizationID),
+		Name:           types.StringValue(w.Name),
+		Description:    types.StringValue(w.Description),
+		AvatarURL:      types.StringValue(w.AvatarURL),
+		CustomDomain:   types.StringValue(w.CustomDomain),
+	}
+}
+
+func workspaceName(name string) string { return fmt.Sprintf("workspace %q", name) }

@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/validators"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*workspaceMembershipResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*workspaceMembershipResource)(nil)
+	_ resource.ResourceWithImportState      = (*workspaceMembershipResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*workspaceMembershipResource)(nil)
+)
+
+// NewWorkspaceMembershipResource is the flero_workspace_membership resource.
+func NewWorkspaceMembershipResource() resource.Resource { return &workspaceMembershipResource{} }
+
+type workspaceMembershipResource struct {
+	framework.ResourceWithConfigure
+}
+
+type workspaceMembershipModel struct {
+	ID          types.String `tfsdk:"id"`
+	WorkspaceID types.String `tfsdk:"workspace_id"`
+	UserID      types.String `tfsdk:"user_id"`
+	TeamID      types.String `tfsdk:"team_id"`
+	Role        types.String `tfsdk:"role"`
+}
+
+const workspaceMembershipImportFormat = "<workspace_id>/<user|team>/<id>"
+
+func (r *workspaceMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_workspace_membership"
+}
+
+func (r *workspaceMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "A role in a workspace for a user or a team (exactly one of user_id and team_id). " +
+			"The user or team must belong to the workspace's organization.",
+		Attributes: map[string]schema.Attribute{
+			"id": framework.IDAttribute("<workspace_id>/user/<user_id> or <workspace_id>/team/<team_id>."),
+			"workspace_id": schema.StringAttribute{
+				Description:   "The workspace. Changing it replaces the membership.",
+				Required:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"user_id": schema.StringAttribute{
+				Description:   "The user given the role. Changing it replaces the membership.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"team_id": schema.StringAttribute{
+				Description:   "The team given the role. Changing it replaces the membership.",
+				Optional:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"role": schema.StringAttribute{
+				Description: "Role in the workspace: viewer, editor, admin or owner.",
+				Required:    true,
+				Validators:  []validator.String{validators.OneOf(rules.WorkspaceRoles...)},
+			},
+		},
+	}
+}
+
+func (r *workspaceMembershipResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("user_id"), path.MatchRoot("team_id")),
+	}
+}
+
+func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan workspaceMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	m, err := r.Client().WorkspaceMemberships.Create(ctx, plan.WorkspaceID.ValueString(), api.CreateWorkspaceMembershipRequest{
+		UserID: plan.UserID.ValueString(),
+		TeamID: plan.TeamID.ValueString(),
+		Role:   plan.Role.ValueString(),
+	})
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "create", plan.describe(), err)
+		return
+	}
+	r.Run().ForgetAccess()
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *workspaceMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state workspaceMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	principalType, principalID := state.principal()
+	m, err := r.Client().WorkspaceMemberships.Get(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+	if framework.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "read", state.describe(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state workspaceMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	principalType, principalID := state.principal()
+	m, err := r.Client().WorkspaceMemberships.Update(ctx, state.WorkspaceID.ValueString(), principalType, principalID,
+		api.UpdateWorkspaceMembershipRequest{Role: framework.ChangedString(plan.Role, state.Role)}, opts)
+	r.Run().ForgetAccess()
+	if err != nil {
+		framework.AddAPIError(&resp.Diagnostics, "update", state.describe(), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
+	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state workspaceMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	opts, diags := framework.WriteOptions(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
+		return
+	}
+
+	principalType, principalID := state.principal()
+	err := r.Client().WorkspaceMemberships.Delete(ctx, state.WorkspaceID.ValueString(), principalType, principalID, opts)
+	r.Run().ForgetAccess()
+	if err != nil && !framework.IsNotFound(err) {
+		framework.AddAPIError(&resp.Diagnostics, "delete", state.describe(), err)
+	}
+}
+
+// ImportState accepts <workspace_id>/user/<user_id> and <workspace_id>/team/<team_id>.
+func (r *workspaceMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	wsID, principalType, principalID, err := parseWorkspaceMembershipID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
+	m := workspaceMembershipModel{
+		ID:          types.StringValue(req.ID),
+		WorkspaceID: types.StringValue(wsID),
+		UserID:      types.StringNull(),
+		TeamID:      types.StringNull(),
+		Role:        types.StringNull(),
+	}
+	if principalType == client.PrincipalUser {
+		m.UserID = types.StringValue(principalID)
+	} else {
+		m.TeamID = types.StringValue(principalID)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
+}
+
+// parseWorkspaceMembershipID splits <workspace_id>/<user|team>/<id>.
+func parseWorkspaceMembershipID(id string) (workspaceID, principalType, principalID string, err error) {
+	parts, err := framework.ParseImportID(id, workspaceMembershipImportFormat)
+	if err != nil {
+		return "", "", "", err
+	}
+	if parts[1] != client.PrincipalUser && parts[1] != client.PrincipalTeam {
+		return "", "", "", fmt.Errorf("expected an import id of the form <workspace_id>/user/<user_id> or <workspace_id>/team/<team_id>, got %q", id)
+	}
+	return parts[0], parts[1], parts[2], nil
+}
+
+// ModifyPlan checks at plan time that the token may manage the workspace's memberships
+// (rule 6) and that the user or team belongs to the workspace's organization.
+func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	change := framework.ChangeOf(req, resp)
+	if change == framework.NoChange || r.Run() == nil {
+		return
+	}
+	var plan, state workspaceMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	switch change {
+	case framework.Update, framework.Delete:
+		r.checkWorkspace(ctx, &resp.Diagnostics, state, false)
+	case framework.Replace:
+		r.checkWorkspace(ctx, &resp.Diagnostics, state, false)
+		r.checkWorkspace(ctx, &resp.Diagnostics, plan, true)
+	case framework.Create:
+		r.checkWorkspace(ctx, &resp.Diagnostics, plan, true)
+	}
+}
+
+// checkWorkspace checks the token's right to manage m's workspace memberships and, for
+// a new membership, that its principal belongs to the workspace's organization.
+func (r *workspaceMembershipResource) checkWorkspace(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel, isNew bool) {
+	wsPath := path.Root("workspace_id")
+	if !framework.Known(diags, "the token may manage this workspace's memberships", framework.ID("workspace_id", m.WorkspaceID)) {
+		return
+	}
+	wsID := m.WorkspaceID.ValueString()
+	ws, err := r.Run().Workspace(ctx, wsID)
+	if err != nil {
+		framework.AddLookupError(diags, wsPath, "workspace "+wsID, err)
+		return
+	}
+	r.CheckManage(ctx, diags, rules.ManageWorkspaceMemberships, ws.OrganizationID, wsID, wsPath)
+	if !isNew || diags.HasError() {
+		return
+	}
+
+	switch {
+	case !m.UserID.IsNull():
+		if framework.Known(diags, "the user is a member of the workspace's organization", framework.ID("user_id", m.UserID)) {
+			r.CheckUserInOrganization(ctx, diags, ws.OrganizationID, m.UserID.ValueString(), path.Root("user_id"))
+		}
+	case !m.TeamID.IsNull():
+		if framework.Known(diags, "the team belongs to the workspace's organization", framework.ID("team_id", m.TeamID)) {
+			r.checkTeamInOrganization(ctx, diags, ws, m.TeamID.ValueString())
+		}
+	}
+}
+
+func (r *workspaceMembershipResource) checkTeamInOrganization(ctx context.Context, diags *diag.Diagnostics, ws *api.Workspace, teamID string) {
+	at := path.Root("team_id")
+	team, err := r.Run().Team(ctx, teamID)
+	if err != nil {
+		framework.AddLookupError(diags, at, "team "+teamID, err)
+		return
+	}
+	org, err := r.Run().Organization(ctx, ws.OrganizationID)
+	if err != nil {
+		framework.AddLookupError(diags, at, "organization "+ws.OrganizationID, err)
+		return
+	}
+	who := fmt.Sprintf("team %q", team.Name)
+	if v := rules.CheckPrincipalInOrganization(org.Name, who, team.OrganizationID == ws.OrganizationID); v != nil {
+		framework.AddViolationAt(diags, v, at)
+	}
+}
+
+// principal is the membership's principal type and id, as the API addresses it.
+func (m workspaceMembershipModel) principal() (principalType, principalID string) {
+	if !m.TeamID.IsNull() && m.TeamID.ValueString() != "" {
+		return client.PrincipalTeam, m.TeamID.ValueString()
+	}
+	return client.PrincipalUser, m.UserID.ValueString()
+}
+
+func (m workspaceMembershipModel) describe() string {
+	principalType, principalID := m.principal()
+	return fmt.Sprintf("workspace membership of %s %s in workspace %s", principalType, principalID, m.WorkspaceID.ValueString())
+}
+
+func workspaceMembershipFromAPI(m *api.WorkspaceMembership) workspaceMembershipModel {
+	out := workspaceMembershipModel{
+		ID:          types.StringValue(m.WorkspaceID + "/" + m.PrincipalType + "/" + m.PrincipalID),
+		WorkspaceID: types.StringValue(m.WorkspaceID),
+		UserID:      types.StringNull(),
+		TeamID:      types.StringNull(),
+		Role:        types.StringValue(m.Role),
+	}
+	if m.PrincipalType == client.PrincipalTeam {
+		out.TeamID = types.StringValue(m.PrincipalID)
+	} else {
+		out.UserID = types.StringValue(m.PrincipalID)
+	}
+	return out
+}
