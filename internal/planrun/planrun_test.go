@@ -1,0 +1,222 @@
+package planrun
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+)
+
+type fake struct {
+	orgCalls, accessCalls, memberCalls atomic.Int64
+	orgErr                             error
+	release                            chan struct{} // when set, fetches wait for it
+}
+
+func (f *fake) fetchers() Fetchers {
+	return Fetchers{
+		Me: func(context.Context) (*api.Me, error) { return &api.Me{User: api.User{ID: "usr_me"}}, nil },
+		Access: func(_ context.Context, org, ws string) (*api.Access, error) {
+			f.accessCalls.Add(1)
+			return &api.Access{UserID: "usr_me", OrganizationID: org, WorkspaceID: ws, OrgRole: "admin"}, nil
+		},
+		Organization: func(ctx context.Context, id string) (*api.Organization, error) {
+			f.orgCalls.Add(1)
+			if f.release != nil {
+				select {
+				case <-f.release:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
+			if f.orgErr != nil {
+				return nil, f.orgErr
+			}
+			return &api.Organization{ID: id, Name: "acme", Plan: "pro"}, nil
+		},
+		OrganizationMembership: func(_ context.Context, org, user string) (*api.OrganizationMembership, error) {
+			f.memberCalls.Add(1)
+			if user == "usr_stranger" {
+				return nil, &client.APIError{Status: 404, Code: api.CodeNotFound}
+			}
+			return &api.OrganizationMembership{OrganizationID: org, UserID: user}, nil
+		},
+	}
+}
+
+func TestConcurrentCallersShareOneFetch(t *testing.T) {
+	f := &fake{release: make(chan struct{})}
+	c := NewWithFetchers(f.fetchers())
+
+	const callers = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			org, err := c.Organization(context.Background(), "org_1")
+			if err == nil && org.Name != "acme" {
+				err = errors.New("wrong organization")
+			}
+			errs <- err
+		}()
+	}
+	time.Sleep(20 * time.Millisecond) // let the callers pile up on the one fetch
+	close(f.release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := f.orgCalls.Load(); n != 1 {
+		t.Fatalf("%d callers made %d fetches, want 1", callers, n)
+	}
+
+	// A different key is another fetch; the same key afterwards is none.
+	if _, err := c.Organization(context.Background(), "org_2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Organization(context.Background(), "org_1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.orgCalls.Load(); n != 2 {
+		t.Fatalf("fetches = %d, want 2", n)
+	}
+}
+
+func TestNotFoundIsRememberedOtherErrorsAreNot(t *testing.T) {
+	f := &fake{orgErr: &client.APIError{Status: 404, Code: api.CodeNotFound}}
+	c := NewWithFetchers(f.fetchers())
+	for i := 0; i < 3; i++ {
+		if _, err := c.Organization(context.Background(), "org_x"); !errors.Is(err, client.ErrNotFound) {
+			t.Fatalf("err = %v, want not found", err)
+		}
+	}
+	if n := f.orgCalls.Load(); n != 1 {
+		t.Fatalf("not-found fetched %d times, want 1", n)
+	}
+
+	f2 := &fake{orgErr: &client.APIError{Status: 503, Code: api.CodeUnavailable}}
+	c2 := NewWithFetchers(f2.fetchers())
+	for i := 0; i < 3; i++ {
+		if _, err := c2.Organization(context.Background(), "org_x"); err == nil {
+			t.Fatal("want an error")
+		}
+	}
+	if n := f2.orgCalls.Load(); n != 3 {
+		t.Fatalf("a transient error was cached: %d fetches, want 3", n)
+	}
+}
+
+func TestCancelledWaiterDoesNotPoisonTheCache(t *testing.T) {
+	f := &fake{release: make(chan struct{})}
+	c := NewWithFetchers(f.fetchers())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { _, err := c.Organization(ctx, "org_1"); done <- err }()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want canceled", err)
+	}
+	close(f.release)
+	if _, err := c.Organization(context.Background(), "org_1"); err != nil {
+		t.Fatalf("after a cancelled fetch: %v", err)
+	}
+}
+
+func TestAccessActorAndForget(t *testing.T) {
+	f := &fake{}
+	c := NewWithFetchers(f.fetchers())
+	ctx := context.Background()
+	a, err := c.Actor(ctx, "org_1", "ws_1")
+	if err != nil || a.OrgRole != "admin" || a.UserID != "usr_me" {
+		t.Fatalf("actor = %+v, %v", a, err)
+	}
+	_, _ = c.Access(ctx, "org_1", "ws_1")
+	_, _ = c.Access(ctx, "org_1", "")
+	if n := f.accessCalls.Load(); n != 2 {
+		t.Fatalf("access fetches = %d, want 2 (one per organization/workspace pair)", n)
+	}
+	c.ForgetOrganization("org_1")
+	_, _ = c.Access(ctx, "org_1", "ws_1")
+	if n := f.accessCalls.Load(); n != 3 {
+		t.Fatalf("access fetches after ForgetOrganization = %d, want 3", n)
+	}
+}
+
+func TestIsOrganizationMember(t *testing.T) {
+	f := &fake{}
+	c := NewWithFetchers(f.fetchers())
+	ctx := context.Background()
+	if ok, err := c.IsOrganizationMember(ctx, "org_1", "usr_a"); !ok || err != nil {
+		t.Fatalf("member: %v %v", ok, err)
+	}
+	if ok, err := c.IsOrganizationMember(ctx, "org_1", "usr_stranger"); ok || err != nil {
+		t.Fatalf("stranger: %v %v", ok, err)
+	}
+	_, _ = c.IsOrganizationMember(ctx, "org_1", "usr_stranger")
+	if n := f.memberCalls.Load(); n != 2 {
+		t.Fatalf("membership fetches = %d, want 2", n)
+	}
+}
+
+func TestMeIsSetOnce(t *testing.T) {
+	c := NewWithFetchers(Fetchers{Me: func(context.Context) (*api.Me, error) { return nil, errors.New("must not be called") }})
+	c.SetMe(&api.Me{User: api.User{ID: "usr_1"}})
+	me, err := c.Me(context.Background())
+	if err != nil || me.ID != "usr_1" {
+		t.Fatalf("me = %+v, %v", me, err)
+	}
+}
+
+func TestOrganizationAfterApply(t *testing.T) {
+	f := &fake{}
+	c := NewWithFetchers(f.fetchers())
+	ctx := context.Background()
+
+	org, unknown, err := c.OrganizationAfterApply(ctx, "org_1")
+	if err != nil || org.Plan != "pro" || org.SSOEnabled || unknown {
+		t.Fatalf("unplanned: %+v %v %v", org, unknown, err)
+	}
+
+	sso := true
+	c.RecordPlannedOrganization("org_1", PlannedOrganization{Plan: "enterprise", SSOEnabled: &sso})
+	org, unknown, err = c.OrganizationAfterApply(ctx, "org_1")
+	if err != nil || org.Plan != "enterprise" || !org.SSOEnabled || unknown {
+		t.Fatalf("planned: %+v %v %v", org, unknown, err)
+	}
+	// The cached organization itself is untouched.
+	cur, _ := c.Organization(ctx, "org_1")
+	if cur.Plan != "pro" {
+		t.Fatalf("the planned values leaked into the cache: %+v", cur)
+	}
+
+	c.RecordPlannedOrganization("org_1", PlannedOrganization{})
+	if _, unknown, _ = c.OrganizationAfterApply(ctx, "org_1"); !unknown {
+		t.Fatal("a plan unknown at plan time must be reported")
+	}
+}
+
+func TestConcurrentMixedUse(t *testing.T) {
+	// Run with -race: readers, writers and forgetters at once.
+	f := &fake{}
+	c := NewWithFetchers(f.fetchers())
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(3)
+		go func() { defer wg.Done(); _, _ = c.Organization(ctx, "org_1"); _, _ = c.Access(ctx, "org_1", "") }()
+		go func() { defer wg.Done(); c.RecordPlannedOrganization("org_1", PlannedOrganization{Plan: "pro"}) }()
+		go func() { defer wg.Done(); c.ForgetOrganization("org_1"); _, _, _ = c.OrganizationAfterApply(ctx, "org_1") }()
+	}
+	wg.Wait()
+}
