@@ -1,4 +1,4 @@
-# Look a user up by email (or by id). Only users who share an organization with the
+# Look a user up by email (case-insensitive). Only users who share an organization with the
 # token's user are visible.
 data "flero_user" "bob" {
   email = "bob@acme.example"
