@@ -67,11 +67,10 @@ func (s *CredentialsService) Delete(ctx context.Context, id string, opts WriteOp
 	return remove(ctx, s.c, pathf("/v1/credentials/%s", id), opts)
 }
 
-// RecordUse records that a workflow used the credential. It is not retried after
-// an answer is lost (a second use would be counted), only when the server
-// certainly did not act (connection refused, 429, 503).
+// RecordUse records that a workflow used the credential. Like a create it carries
+// an Idempotency-Key, so a retry never counts a second use.
 func (s *CredentialsService) RecordUse(ctx context.Context, id string, req api.RecordUseRequest) error {
-	_, err := post[struct{}](ctx, s.c, pathf("/v1/credentials/%s/uses", id), req, false)
+	_, err := create[struct{}](ctx, s.c, pathf("/v1/credentials/%s/uses", id), req)
 	return err
 }
 
@@ -87,5 +86,5 @@ func (s *CredentialsService) Usage(ctx context.Context, id string, sinceDays int
 
 // Test asks the platform to check the credential against its service.
 func (s *CredentialsService) Test(ctx context.Context, id string) (*api.CredentialTestResult, error) {
-	return post[api.CredentialTestResult](ctx, s.c, pathf("/v1/credentials/%s/test", id), struct{}{}, true)
+	return action[api.CredentialTestResult](ctx, s.c, pathf("/v1/credentials/%s/test", id), struct{}{})
 }

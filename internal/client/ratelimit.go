@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -10,130 +11,240 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
 
-// rateLimiter paces every attempt of one Client (all its goroutines share it) so
-// that Terraform's parallelism does not turn into a storm of 429s. It starts
-// unlimited and learns the server's budget from the X-RateLimit-* headers of each
-// answer; a 429's Retry-After (capped) pauses every goroutine until then.
+// rateLimiter paces every attempt of one Client, shared by all its goroutines, so
+// that Terraform's parallelism does not turn into a storm of 429s.
 //
-// It is a token bucket with reservations: a caller takes a token, possibly driving
-// the count negative, and sleeps until its token would have been refilled. Callers
-// are so served in arrival order at the learned rate.
+// It mirrors the server's token bucket instead of guessing it:
+//
+//   - Each answer's X-RateLimit-Remaining says how many requests the server would
+//     still take when it served that request. Answers arrive in any order, so the
+//     limiter subtracts every request that may have been served after it (those
+//     not yet answered when it was sent): a lower bound of the server's budget.
+//     When nothing else was in flight the bound is exact and replaces the
+//     estimate; otherwise the best bound wins.
+//   - Between answers the estimate grows at the server's refill rate, which the
+//     limiter measures from exact answers at least rateSampleWindow apart (how
+//     Remaining moved while it spent n requests), starting from
+//     X-RateLimit-Limit per second. Requests go only while the estimate stays
+//     above a small safety margin.
+//   - Until the first answer arrives a single request goes (a probe); when that
+//     answer carries no X-RateLimit-* header the server is not limiting and
+//     requests flow freely.
+//   - A 429 pauses every goroutine for its Retry-After (capped by
+//     Config.MaxRetryAfter) and lowers the rate estimate.
 type rateLimiter struct {
-	mu         sync.Mutex
-	rate       float64 // tokens per second; 0 = not limited (nothing learned yet)
-	burst      float64
-	tokens     float64
-	last       time.Time
+	mu       sync.Mutex
+	state    limiterState
+	probe    chan struct{} // closed when the probe's answer arrived
+	changed  chan struct{} // closed (and replaced) whenever the estimate moves
+	maxPause time.Duration
+
+	limit    float64   // X-RateLimit-Limit: the server's bucket size
+	rate     float64   // estimated refill, requests per second
+	base     float64   // a lower bound of the requests the server would take at baseT
+	baseT    time.Time //
+	inflight int       // sent, not yet answered
+	sent     int64     // requests let through, ever
+	answered int64     // requests answered (or failed), ever
+
 	pauseUntil time.Time
-	maxPause   time.Duration
-	inflight   int
+
+	// the last exact answer, the anchor of the next rate measurement
+	exR    float64
+	exT    time.Time
+	exSent int64
 }
+
+type limiterState int
+
+const (
+	limiterUnknown   limiterState = iota // nothing learned: one probe at a time
+	limiterUnlimited                     // the server announces no limit
+	limiterLimited                       // pacing on the server's budget
+)
+
+// rateSampleWindow is the shortest span over which the refill rate is measured.
+const rateSampleWindow = 250 * time.Millisecond
 
 func newRateLimiter(maxPause time.Duration) *rateLimiter {
-	return &rateLimiter{maxPause: maxPause}
+	return &rateLimiter{maxPause: maxPause, changed: make(chan struct{})}
 }
 
-// wait blocks until the caller may send, or ctx ends. It returns how long it waited.
-func (l *rateLimiter) wait(ctx context.Context) (time.Duration, error) {
-	l.mu.Lock()
-	now := time.Now()
-	var d time.Duration
-	if l.pauseUntil.After(now) {
-		d = l.pauseUntil.Sub(now)
-	}
-	reserved := false
-	if l.rate > 0 {
-		l.refill(now)
-		l.tokens--
-		reserved = true
-		if l.tokens < 0 {
-			if w := time.Duration(-l.tokens / l.rate * float64(time.Second)); w > d {
-				d = w
-			}
-		}
-	}
-	l.mu.Unlock()
-	if d <= 0 {
-		return 0, ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		if reserved {
-			l.mu.Lock()
-			l.tokens++
+// margin is how many requests the limiter keeps in reserve below the server's
+// budget, to absorb timing noise and a slightly high rate estimate. It stays well
+// below the bucket size, which it would otherwise waste.
+func (l *rateLimiter) margin() float64 {
+	return math.Min(2, math.Max(0.25, l.limit/4-0.5))
+}
+
+// ticket is one request let through by acquire.
+type ticket struct {
+	answeredBefore int64 // requests answered when this one was sent
+}
+
+// acquire blocks until the caller may send (then counts it in flight), or ctx
+// ends. It returns how long it waited.
+func (l *rateLimiter) acquire(ctx context.Context) (ticket, time.Duration, error) {
+	start := time.Now()
+	for {
+		l.mu.Lock()
+		now := time.Now()
+		var wait time.Duration
+		var wake <-chan struct{}
+		switch {
+		case l.pauseUntil.After(now):
+			wait = l.pauseUntil.Sub(now)
+		case l.state == limiterUnlimited:
+			tk := l.take()
 			l.mu.Unlock()
+			return tk, time.Since(start), nil
+		case l.state == limiterUnknown:
+			if l.probe == nil {
+				l.probe = make(chan struct{})
+				tk := l.take()
+				l.mu.Unlock()
+				return tk, time.Since(start), nil
+			}
+			wake = l.probe
+		default:
+			avail := l.available(now)
+			need := 1 + l.margin()
+			if avail >= need || (l.inflight == 0 && avail >= 1) {
+				l.base, l.baseT = avail-1, now
+				tk := l.take()
+				l.mu.Unlock()
+				return tk, time.Since(start), nil
+			}
+			wait = time.Duration((need - avail) / l.rate * float64(time.Second))
+			wake = l.changed
 		}
-		return d, ctx.Err()
-	case <-t.C:
-		return d, nil
+		l.mu.Unlock()
+
+		var timer *time.Timer
+		var tick <-chan time.Time
+		if wait > 0 {
+			timer = time.NewTimer(wait)
+			tick = timer.C
+		}
+		select {
+		case <-ctx.Done():
+		case <-tick:
+		case <-wake:
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if ctx.Err() != nil {
+			return ticket{}, time.Since(start), ctx.Err()
+		}
 	}
 }
 
-func (l *rateLimiter) refill(now time.Time) {
-	if !l.last.IsZero() {
-		l.tokens += now.Sub(l.last).Seconds() * l.rate
-		if l.tokens > l.burst {
-			l.tokens = l.burst
-		}
-	}
-	l.last = now
-}
-
-func (l *rateLimiter) sent() {
-	l.mu.Lock()
+// take counts a request in flight. Called with mu held.
+func (l *rateLimiter) take() ticket {
 	l.inflight++
-	l.mu.Unlock()
+	l.sent++
+	return ticket{answeredBefore: l.answered}
 }
 
-func (l *rateLimiter) done() {
-	l.mu.Lock()
-	l.inflight--
-	l.mu.Unlock()
+// available is the estimate of requests the server would take now.
+func (l *rateLimiter) available(now time.Time) float64 {
+	a := l.base + now.Sub(l.baseT).Seconds()*l.rate
+	return math.Min(a, l.limit)
 }
 
-// observe learns from an answer's headers.
-func (l *rateLimiter) observe(resp *http.Response) {
-	h := resp.Header
-	now := time.Now()
+// release ends an attempt that acquire let through, learning from its answer
+// (resp is nil when none came).
+func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if resp.StatusCode == http.StatusTooManyRequests {
-		if ra, ok := parseRetryAfter(h.Get(api.HeaderRetryAfter), now); ok {
-			if ra > l.maxPause {
-				ra = l.maxPause
-			}
-			if until := now.Add(ra); until.After(l.pauseUntil) {
-				l.pauseUntil = until
-			}
-		}
-		if l.rate > 0 {
-			l.refill(now)
-			if l.tokens > 0 {
-				l.tokens = 0
-			}
-		}
+	defer l.notify()
+	l.inflight--
+	l.answered++
+	now := time.Now()
+
+	if l.state == limiterUnknown && l.probe != nil {
+		close(l.probe)
+		l.probe = nil
 	}
+	if resp == nil {
+		return // a later request probes again
+	}
+	h := resp.Header
 	limit, okL := headerFloat(h, api.HeaderRateLimitLimit)
-	if !okL || limit <= 0 {
+	remaining, okR := headerFloat(h, api.HeaderRateLimitRemaining)
+	announced := okL && okR && limit > 0
+	if !announced && l.state == limiterUnknown {
+		l.state = limiterUnlimited
+	}
+
+	if resp.StatusCode == http.StatusTooManyRequests {
+		pause := time.Second
+		if ra, ok := parseRetryAfter(h.Get(api.HeaderRetryAfter), now); ok {
+			pause = ra
+		}
+		if until := now.Add(min(pause, l.maxPause)); until.After(l.pauseUntil) {
+			l.pauseUntil = until
+		}
+		if l.state == limiterLimited && announced {
+			l.rate = math.Max(l.rate*0.7, 0.1) // the estimate was too generous
+			l.base, l.baseT = -float64(l.inflight), l.pauseUntil
+			l.exT = time.Time{}
+		}
 		return
 	}
-	// The server announces a budget of `limit` requests per second.
-	if l.rate != limit {
-		l.refill(now)
-		l.rate = limit
-		l.burst = 1
-		if l.last.IsZero() {
-			l.last = now
+	if !announced {
+		return
+	}
+
+	// Every request not yet answered when this one was sent may have been
+	// served after it.
+	mayFollow := l.sent - tk.answeredBefore - 1
+	exact := mayFollow == 0
+	lb := remaining - float64(mayFollow)
+	if l.state != limiterLimited || l.limit != limit {
+		l.state = limiterLimited
+		l.limit = limit
+		if l.rate == 0 {
+			l.rate = limit // a first guess: Limit per second
+		}
+		l.base, l.baseT = lb, now
+		l.exT = time.Time{}
+	} else if exact || lb > l.available(now) {
+		l.base, l.baseT = lb, now
+	}
+	if exact {
+		l.measure(now, remaining)
+	}
+}
+
+// measure refines the refill rate from two exact answers: Remaining went from exR
+// to remaining while n requests were spent. The result is a lower bound of the
+// rate, up to rounding (a full bucket wastes refill): a much larger one doubles
+// the estimate at most, a close one is blended in, and a smaller one counts only
+// when the bucket was clearly below its limit at both ends.
+func (l *rateLimiter) measure(now time.Time, remaining float64) {
+	if !l.exT.IsZero() {
+		dt := now.Sub(l.exT)
+		if dt < rateSampleWindow {
+			return
+		}
+		n := float64(l.sent - l.exSent)
+		m := (remaining - l.exR + n) / dt.Seconds()
+		switch {
+		case m > 1.5*l.rate:
+			l.rate = math.Min(m, 2*l.rate)
+		case m > l.rate || (m > 0 && remaining < l.limit-1 && l.exR < l.limit-1):
+			l.rate = 0.7*l.rate + 0.3*m
 		}
 	}
-	if remaining, ok := headerFloat(h, api.HeaderRateLimitRemaining); ok {
-		l.refill(now)
-		if avail := remaining - float64(l.inflight); avail < l.tokens {
-			l.tokens = avail
-		}
-	}
+	l.exR, l.exT, l.exSent = remaining, now, l.sent
+}
+
+// notify wakes the waiters to recompute. Called with mu held.
+func (l *rateLimiter) notify() {
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
 func headerFloat(h http.Header, k string) (float64, bool) {
@@ -142,5 +253,5 @@ func headerFloat(h http.Header, k string) (float64, bool) {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(v, 64)
-	return f, err == nil
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }

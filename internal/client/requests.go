@@ -147,6 +147,9 @@ func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + 
 
 func decode[T any](cl call, res *result) (*T, error) {
 	var v T
+	if len(bytes.TrimSpace(res.body)) == 0 { // 204
+		return &v, nil
+	}
 	if err := json.Unmarshal(res.body, &v); err != nil {
 		return nil, fmt.Errorf("flero: %s %s: decoding the answer (status %d): %w", cl.method, cl.route.path, res.status, err)
 	}
@@ -241,16 +244,13 @@ func create[T any](ctx context.Context, c *Client, r route, body any) (*T, error
 	return decode[T](cl, res)
 }
 
-// post sends a POST that makes no object (an action). replayable says whether a
-// retry after a lost answer is harmless.
-func post[T any](ctx context.Context, c *Client, r route, body any, replayable bool) (*T, error) {
-	cl := call{method: http.MethodPost, route: r, body: body, replayable: replayable}
+// action sends a POST that makes no object and may safely be repeated (a
+// credential test).
+func action[T any](ctx context.Context, c *Client, r route, body any) (*T, error) {
+	cl := call{method: http.MethodPost, route: r, body: body, replayable: true}
 	res, err := c.do(ctx, cl, nil)
 	if err != nil {
 		return nil, err
-	}
-	if len(bytes.TrimSpace(res.body)) == 0 {
-		return new(T), nil
 	}
 	return decode[T](cl, res)
 }

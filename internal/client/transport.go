@@ -23,9 +23,10 @@ import (
 //
 // A request is "replayable" when sending it twice cannot do more than sending it
 // once: GET, PATCH (it sets fields; with If-Match a replay after a lost answer is
-// reconciled, see update), DELETE, and a create carrying an Idempotency-Key (the
-// server replays the first answer). Only RecordUse is not replayable: it counts a
-// use of a credential.
+// reconciled, see update), DELETE, a credential test, and every creating POST
+// (creates and RecordUse), which carry an Idempotency-Key so that the server
+// replays the first answer. Every request of this client is replayable today; the
+// other column is the policy for any future POST without a key.
 //
 //	                                       replayable   not replayable
 //	connection refused (nothing was sent)  retry        retry
@@ -199,7 +200,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := int(st.attempts.Add(1))
 	path := req.URL.Path
 
-	if wait, err := t.c.limiter.wait(ctx); wait > 0 || err != nil {
+	tk, wait, err := t.c.limiter.acquire(ctx)
+	if wait > time.Millisecond || err != nil {
 		t.c.log(ctx, LogEntry{Level: LevelDebug, Message: "rate limit wait", Method: req.Method, Path: path, Attempt: attempt, Wait: wait, Err: err})
 		if err != nil {
 			return nil, err
@@ -213,10 +215,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = req.WithContext(actx)
 	}
 	start := time.Now()
-	t.c.limiter.sent()
 	resp, err := t.next.RoundTrip(req)
 	dur := time.Since(start)
-	t.c.limiter.done()
+	t.c.limiter.release(tk, resp)
 
 	e := LogEntry{Level: LevelDebug, Message: "http request", Method: req.Method, Path: path, Attempt: attempt, Duration: dur, IdempotencyKey: req.Header.Get(api.HeaderIdempotencyKey)}
 	if err != nil {
@@ -226,7 +227,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	t.c.limiter.observe(resp)
 	e.Status = resp.StatusCode
 	e.RequestID = resp.Header.Get(api.HeaderRequestID)
 	t.c.log(ctx, e)

@@ -206,7 +206,9 @@ func TestCreateKeysAreDistinct(t *testing.T) {
 	}
 }
 
-func TestRecordUseIsNotReplayedAfterAmbiguousFailure(t *testing.T) {
+// The policy for a POST without Idempotency-Key (none today): retried only when
+// the server certainly did not act.
+func TestUnkeyedPostIsNotReplayedAfterAmbiguousFailure(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
 		fail      func(w http.ResponseWriter)
@@ -231,7 +233,7 @@ func TestRecordUseIsNotReplayedAfterAmbiguousFailure(t *testing.T) {
 				}
 				w.WriteHeader(204)
 			})
-			err := c.Credentials.RecordUse(context.Background(), "cred_1", api.RecordUseRequest{Workflow: "wf", WorkspaceID: "ws_1"})
+			_, err := c.do(context.Background(), call{method: "POST", route: pathf("/v1/credentials/%s/uses", "cred_1"), body: api.RecordUseRequest{Workflow: "wf"}}, nil)
 			if calls.Load() != tc.wantCalls {
 				t.Errorf("%d attempts, want %d", calls.Load(), tc.wantCalls)
 			}
