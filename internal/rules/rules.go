@@ -225,8 +225,8 @@ func (a Actor) effectiveRole() WorkspaceRole {
 func CheckScopeAllowed(orgName string, plan Plan, scope Scope) *Violation {
 	if scope == ScopeOrganization && plan != PlanEnterprise {
 		return violation(CodeScopeRequiresEnterprise, KindInvalid, "scope",
-			"Organization scope is available on the Enterprise plan only: organization %q is on the %s plan. "+
-				"Upgrade the organization to enterprise, or use scope \"workspace\".", orgName, plan)
+			"%s: organization %q is on the %s plan. "+
+				"Upgrade the organization to enterprise, or use scope \"workspace\".", ScopeRequiresEnterpriseRule, orgName, plan)
 	}
 	return nil
 }
@@ -432,19 +432,15 @@ func CheckCredentialAction(a Actor, action CredentialAction, c Credential) *Viol
 		return violation(CodeCredentialForbidden, KindForbidden, "",
 			"You cannot %s credential %q: it is not shared with you.", action, c.Name)
 	case ActionCreate:
+		need := WorkspaceRoleAdmin
 		if c.Scope == ScopePersonal {
-			if role.AtLeast(WorkspaceRoleEditor) {
-				return nil
-			}
-			return violation(CodeCredentialForbidden, KindForbidden, "",
-				"Creating a personal credential needs the editor role or above in its workspace; your role is %s.", roleWords(role))
+			need = WorkspaceRoleEditor
 		}
-		if role.AtLeast(WorkspaceRoleAdmin) {
+		if role.AtLeast(need) {
 			return nil
 		}
 		return violation(CodeCredentialForbidden, KindForbidden, "",
-			"Creating a %s-scoped credential needs the admin or owner role in its workspace (or organization admin); your role is %s.",
-			c.Scope, roleWords(role))
+			"%s; your role is %s.", CreateCredentialRule(c.Scope), roleWords(role))
 	case ActionEdit, ActionRotate, ActionRescope, ActionDelete:
 		if !CanSeeCredential(a, c) {
 			return violation(CodeCredentialForbidden, KindForbidden, "",

@@ -1,0 +1,19 @@
+package rules
+
+import "fmt"
+
+// Statements of rules, in the words their refusals use. The provider's plan quotes
+// them when a rule can only be checked at apply (an id is not known yet), so the
+// plan's warning and the API's error at apply name the rule in the same words.
+
+// ScopeRequiresEnterpriseRule is rule 1, as CheckScopeAllowed's refusal states it.
+const ScopeRequiresEnterpriseRule = "Organization scope is available on the Enterprise plan only"
+
+// CreateCredentialRule is rule 5 for creating a credential of the given scope, as
+// CheckCredentialAction's refusal of ActionCreate states it.
+func CreateCredentialRule(scope Scope) string {
+	if scope == ScopePersonal {
+		return "Creating a personal credential needs the editor role or above in its workspace"
+	}
+	return fmt.Sprintf("Creating a %s-scoped credential needs the admin or owner role in its workspace (or organization admin)", scope)
+}

@@ -1,0 +1,40 @@
+package rules
+
+import (
+	"strings"
+	"testing"
+)
+
+// The refusals state their rule in the words of the statements the provider quotes
+// at plan time when the rule can only be checked at apply.
+func TestRuleStatementsMatchRefusals(t *testing.T) {
+	v := CheckScopeAllowed("acme", PlanFree, ScopeOrganization)
+	if v == nil || !strings.HasPrefix(v.Message, ScopeRequiresEnterpriseRule+": organization \"acme\" is on the free plan.") {
+		t.Fatalf("CheckScopeAllowed refusal %v does not start with the rule statement", v)
+	}
+	viewer := Actor{UserID: "usr_1", OrgRole: OrgRoleMember, WorkspaceRole: WorkspaceRoleViewer}
+	editor := Actor{UserID: "usr_1", OrgRole: OrgRoleMember, WorkspaceRole: WorkspaceRoleEditor}
+	cases := []struct {
+		a     Actor
+		scope Scope
+		role  string
+	}{
+		{viewer, ScopePersonal, "viewer"},
+		{editor, ScopeWorkspace, "editor"},
+		{editor, ScopeOrganization, "editor"},
+		{Actor{UserID: "usr_1"}, ScopeWorkspace, "none (not a member)"},
+	}
+	for _, tc := range cases {
+		v := CheckCredentialAction(tc.a, ActionCreate, Credential{Name: "k", Scope: tc.scope, OwnerID: "usr_1"})
+		want := CreateCredentialRule(tc.scope) + "; your role is " + tc.role + "."
+		if v == nil || v.Message != want {
+			t.Errorf("create %s as %s: got %v, want %q", tc.scope, tc.role, v, want)
+		}
+	}
+	if v := CheckCredentialAction(editor, ActionCreate, Credential{Name: "k", Scope: ScopePersonal, OwnerID: "usr_1"}); v != nil {
+		t.Errorf("an editor may create a personal credential, got %v", v)
+	}
+	if !strings.Contains(CreateCredentialRule(ScopeWorkspace), "workspace-scoped") {
+		t.Errorf("statement for workspace scope: %q", CreateCredentialRule(ScopeWorkspace))
+	}
+}
