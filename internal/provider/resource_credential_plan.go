@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+)
+
+// ModifyPlan reports at plan time what the API would refuse at apply, through the same
+// functions of package rules the server calls:
+//
+//   - the token's right to create, edit, rotate, re-scope or delete the credential
+//     (rules.CheckCredentialAction, rules.CheckRescope) from its access to the home
+//     workspace;
+//   - organization scope on an organization that is not on the Enterprise plan
+//     (rules.CheckScopeAllowed), with the plan the organization will have after this
+//     apply: an upgrade planned in the same run counts;
+//   - when the workspace is not known yet (created in the same run), a warning on
+//     workspace_id that names the rules checked at apply instead.
+//
+// A change of scope is an in-place update reviewed by a warning on scope (who loses or
+// gains the credential). An inactive credential gets a warning that says why.
+func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	run := r.Run()
+	if run == nil {
+		return
+	}
+	change := framework.ChangeOf(req, resp)
+	var plan, state credentialModel
+	if !req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if change != framework.Delete && state.Status.ValueString() == string(rules.CredentialInactive) {
+		// Rule 8: status is computed, so this is no diff; say why the credential is unusable.
+		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Credential is inactive", rules.InactiveReason(state.Name.ValueString()))
+	}
+
+	switch change {
+	case framework.Create:
+		r.planCreate(ctx, run, &resp.Diagnostics, &plan)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		}
+	case framework.Replace:
+		// Terraform plans the replacement again as a create (and keeps only that call's
+		// errors), so the create is checked here as well, warnings included.
+		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("workspace_id"))
+		r.planCreate(ctx, run, &resp.Diagnostics, &plan)
+	case framework.Update:
+		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
+	case framework.Delete:
+		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
+	}
+}
+
+// planCreate checks a new credential: the token's right to create it in its workspace
+// and the scope allowed by the organization's plan. When they are known it fills in
+// the computed organization_id, owner_id and status.
+func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel) {
+	scope := rules.Scope(plan.Scope.ValueString())
+	if plan.WorkspaceID.IsUnknown() {
+		framework.WarnCheckedAtApply(diags, path.Root("workspace_id"), createRulesWords(plan.Scope))
+		return
+	}
+	wsID := plan.WorkspaceID.ValueString()
+	ws, err := run.Workspace(ctx, wsID)
+	if err != nil {
+		framework.AddLookupError(diags, path.Root("workspace_id"), "workspace "+wsID, err)
+		return
+	}
+	actor, err := run.Actor(ctx, ws.OrganizationID, wsID)
+	if err != nil {
+		framework.AddLookupError(diags, path.Root("workspace_id"), fmt.Sprintf("your access to workspace %q", ws.Name), err)
+		return
+	}
+	if plan.Scope.IsUnknown() {
+		framework.WarnCheckedAtApply(diags, path.Root("scope"), createRulesWords(plan.Scope))
+	} else {
+		cred := rules.Credential{Name: plan.Name.ValueString(), Scope: scope, OwnerID: actor.UserID}
+		framework.AddViolationAt(diags, rules.CheckCredentialAction(actor, rules.ActionCreate, cred), path.Root("workspace_id"))
+		r.checkScopeAllowed(ctx, run, diags, ws.OrganizationID, scope)
+	}
+	plan.OrganizationID = types.StringValue(ws.OrganizationID)
+	plan.OwnerID = types.StringValue(actor.UserID)
+	plan.Status = types.StringValue(string(rules.CredentialActive))
+}
+
+// planUpdate checks an in-place change against the credential as it is: editing its
+// name or description, rotating its secret, changing its scope (which the review
+// describes).
+func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state, plan credentialModel) {
+	edits := changed(plan.Name, state.Name) || changed(plan.Description, state.Description)
+	rotate := rotates(plan, state)
+	rescope := changed(plan.Scope, state.Scope)
+	// As the API does: a change that neither rotates nor re-scopes is an edit.
+	if edits || (!rescope && !rotate) {
+		at := path.Root("name")
+		if !changed(plan.Name, state.Name) {
+			at = path.Root("description")
+		}
+		r.checkAction(ctx, run, diags, state, rules.ActionEdit, at)
+	}
+	if rotate {
+		at := path.Root("data_wo_version")
+		if !plan.Data.IsNull() {
+			at = path.Root("data")
+		}
+		r.checkAction(ctx, run, diags, state, rules.ActionRotate, at)
+	}
+	if !rescope {
+		return
+	}
+	if plan.Scope.IsUnknown() {
+		framework.WarnCheckedAtApply(diags, path.Root("scope"),
+			"the token may re-scope the credential and that the new scope is allowed by the organization's plan ("+rules.ScopeRequiresEnterpriseRule+")")
+		return
+	}
+	to := rules.Scope(plan.Scope.ValueString())
+	actor, ok := r.actor(ctx, run, diags, state, path.Root("scope"))
+	if !ok {
+		return
+	}
+	before := diags.ErrorsCount()
+	framework.AddViolation(diags, rules.CheckRescope(actor, credentialRule(state), to))
+	r.checkScopeAllowed(ctx, run, diags, state.OrganizationID.ValueString(), to)
+	if diags.ErrorsCount() > before {
+		return // refused: nothing to review
+	}
+	reviewScopeChange(ctx, diags, r.Client(), run, scopeChange{
+		CredentialID:   state.ID.ValueString(),
+		CredentialName: plan.Name.ValueString(),
+		From:           rules.Scope(state.Scope.ValueString()),
+		To:             to,
+		OrganizationID: state.OrganizationID.ValueString(),
+		WorkspaceID:    state.WorkspaceID.ValueString(),
+		OwnerID:        state.OwnerID.ValueString(),
+	})
+}
+
+// checkScopeAllowed applies rule 1 with the organization's plan after this apply (a
+// flero_organization planned in this run counts). A plan not known until apply is a
+// warning.
+func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, orgID string, scope rules.Scope) {
+	if scope != rules.ScopeOrganization {
+		return
+	}
+	org, unknownPlan, err := run.OrganizationAfterApply(ctx, orgID)
+	if err != nil {
+		framework.AddLookupError(diags, path.Root("scope"), "organization "+orgID, err)
+		return
+	}
+	if unknownPlan {
+		framework.WarnCheckedAtApply(diags, path.Root("scope"),
+			fmt.Sprintf("organization %q will be on the Enterprise plan (%s)", org.Name, rules.ScopeRequiresEnterpriseRule))
+		return
+	}
+	framework.AddViolation(diags, rules.CheckScopeAllowed(org.Name, rules.Plan(org.Plan), scope))
+}
+
+// checkAction applies rule 5 to an action on the credential as the state holds it.
+func (r *credentialResource) checkAction(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state credentialModel, action rules.CredentialAction, at path.Path) {
+	actor, ok := r.actor(ctx, run, diags, state, at)
+	if !ok {
+		return
+	}
+	framework.AddViolationAt(diags, rules.CheckCredentialAction(actor, action, credentialRule(state)), at)
+}
+
+// actor is the token's access to the credential's home workspace (read once per run).
+func (r *credentialResource) actor(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state credentialModel, at path.Path) (rules.Actor, bool) {
+	orgID, wsID := state.OrganizationID.ValueString(), state.WorkspaceID.ValueString()
+	if orgID == "" {
+		ws, err := run.Workspace(ctx, wsID)
+		if err != nil {
+			framework.AddLookupError(diags, at, "workspace "+wsID, err)
+			return rules.Actor{}, false
+		}
+		orgID = ws.OrganizationID
+	}
+	actor, err := run.Actor(ctx, orgID, wsID)
+	if err != nil {
+		framework.AddLookupError(diags, at, "your access to workspace "+wsID, err)
+		return rules.Actor{}, false
+	}
+	return actor, true
+}
+
+// createRulesWords names the rules a create is checked against at apply, in the words
+// of their refusals.
+func createRulesWords(scope types.String) string {
+	if scope.IsUnknown() {
+		return fmt.Sprintf("the token may create the credential in its workspace (%s) and that its scope is allowed (%s)",
+			rules.CreateCredentialRule(rules.ScopeWorkspace), rules.ScopeRequiresEnterpriseRule)
+	}
+	s := rules.Scope(scope.ValueString())
+	words := fmt.Sprintf("the token may create the credential in its workspace (%s)", rules.CreateCredentialRule(s))
+	if s == rules.ScopeOrganization {
+		words += fmt.Sprintf(" and that its organization is on the Enterprise plan (%s)", rules.ScopeRequiresEnterpriseRule)
+	}
+	return words
+}
+
+func credentialRule(m credentialModel) rules.Credential {
+	return rules.Credential{Name: m.Name.ValueString(), Scope: rules.Scope(m.Scope.ValueString()), OwnerID: m.OwnerID.ValueString()}
+}
+
+// changed reports whether the plan changes a string attribute (unknown counts).
+func changed(plan, state types.String) bool { return !plan.Equal(state) }
