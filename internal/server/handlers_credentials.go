@@ -1,0 +1,331 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+func credentials(items []store.Credential) []api.Credential {
+	out := make([]api.Credential, len(items))
+	for i, c := range items {
+		out[i] = c.Credential
+	}
+	return out
+}
+
+func listWorkspaceCredentials(c *call) (*reply, error) {
+	ws, _, a, err := c.workspace(c.path("workspace_id"))
+	if err != nil {
+		return nil, err
+	}
+	return listWith(c, func(after int64, limit int) ([]api.Credential, int64, error) {
+		items, next, err := c.tx.ListCredentials("", ws.ID, "", after, limit, func(cr store.Credential) bool {
+			return rules.CanSeeCredential(a, ruleCred(cr))
+		})
+		return credentials(items), next, err
+	})
+}
+
+func listOrganizationCredentials(c *call) (*reply, error) {
+	o, a, err := c.org(c.path("organization_id"))
+	if err != nil {
+		return nil, err
+	}
+	scope := c.query("scope")
+	if scope != "" {
+		if err := validate(rules.OneOf("scope", scope, rules.Scopes)); err != nil {
+			return nil, err
+		}
+	}
+	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	actors := map[string]rules.Actor{}
+	actorIn := func(wsID string) rules.Actor {
+		if act, ok := actors[wsID]; ok {
+			return act
+		}
+		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
+		actors[wsID] = act
+		return act
+	}
+	return listWith(c, func(after int64, limit int) ([]api.Credential, int64, error) {
+		items, next, err := c.tx.ListCredentials(o.ID, "", scope, after, limit, func(cr store.Credential) bool {
+			return rules.CanSeeCredential(actorIn(cr.WorkspaceID), ruleCred(cr))
+		})
+		return credentials(items), next, err
+	})
+}
+
+func createCredential(c *call) (*reply, error) {
+	req, err := decode[api.CreateCredentialRequest](c)
+	if err != nil {
+		return nil, err
+	}
+	ws, o, a, err := c.workspace(c.path("workspace_id"))
+	if err != nil {
+		return nil, err
+	}
+	if req.Scope == "" {
+		req.Scope = string(rules.DefaultScope)
+	}
+	if err := validate(rules.OneOf("scope", req.Scope, rules.Scopes)); err != nil {
+		return nil, err
+	}
+	rc := rules.Credential{Name: req.Name, Scope: rules.Scope(req.Scope), OwnerID: c.user.ID}
+	if err := check(rules.CheckCredentialAction(a, rules.ActionCreate, rc)); err != nil {
+		return nil, err
+	}
+	if err := validate(rules.ValidateName("name", req.Name), rules.ValidateCredentialType("type", req.Type),
+		rules.ValidateDescription("description", req.Description), rules.ValidateCredentialData("data", req.Data)); err != nil {
+		return nil, err
+	}
+	if err := check(rules.CheckScopeAllowed(o.Name, rules.Plan(o.Plan), rc.Scope)); err != nil {
+		return nil, err
+	}
+	if err := c.taken("credential", ws.ID, req.Name, "", "name", "Credential name"); err != nil {
+		return nil, err
+	}
+	cr := store.Credential{Credential: api.Credential{WorkspaceID: ws.ID, OrganizationID: o.ID, Name: req.Name, Type: req.Type,
+		Description: req.Description, Scope: req.Scope, OwnerID: c.user.ID, Status: string(rules.CredentialActive)}}
+	if err := c.tx.InsertCredential(&cr, req.Data); err != nil {
+		return nil, err
+	}
+	if err := c.audit("created", "credential", cr.ID, o.ID, ws.ID, map[string]string{"scope": cr.Scope}); err != nil {
+		return nil, err
+	}
+	return created(cr.Credential, cr.Version)
+}
+
+func getCredential(c *call) (*reply, error) {
+	cr, _, _, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	return ok(cr.Credential, cr.Version)
+}
+
+func updateCredential(c *call) (*reply, error) {
+	req, err := decode[api.UpdateCredentialRequest](c)
+	if err != nil {
+		return nil, err
+	}
+	cr, o, a, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	rc := ruleCred(cr)
+	edits := (req.Name != nil && *req.Name != cr.Name) || (req.Description != nil && *req.Description != cr.Description)
+	rescope := req.Scope != nil && *req.Scope != cr.Scope
+	rotate := req.Data != nil
+	if edits || (!rescope && !rotate) {
+		if err := check(rules.CheckCredentialAction(a, rules.ActionEdit, rc)); err != nil {
+			return nil, err
+		}
+	}
+	if rotate {
+		if err := check(rules.CheckCredentialAction(a, rules.ActionRotate, rc)); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.ifMatch(cr.Version); err != nil {
+		return nil, err
+	}
+	var vs []*rules.Violation
+	if req.Name != nil {
+		vs = append(vs, rules.ValidateName("name", *req.Name))
+	}
+	if req.Description != nil {
+		vs = append(vs, rules.ValidateDescription("description", *req.Description))
+	}
+	if req.Scope != nil {
+		vs = append(vs, rules.OneOf("scope", *req.Scope, rules.Scopes))
+	}
+	if rotate {
+		vs = append(vs, rules.ValidateCredentialData("data", req.Data))
+	}
+	if err := validate(vs...); err != nil {
+		return nil, err
+	}
+	details := map[string]string{}
+	var ch changes
+	if rescope {
+		to := rules.Scope(*req.Scope)
+		if err := check(rules.CheckRescope(a, rc, to)); err != nil {
+			return nil, err
+		}
+		if err := check(rules.CheckScopeAllowed(o.Name, rules.Plan(o.Plan), to)); err != nil {
+			return nil, err
+		}
+		details["scope"] = cr.Scope + " -> " + *req.Scope
+		cr.Scope = *req.Scope
+		ch.add("scope")
+	}
+	if req.Name != nil && *req.Name != cr.Name {
+		if err := c.taken("credential", cr.WorkspaceID, *req.Name, cr.ID, "name", "Credential name"); err != nil {
+			return nil, err
+		}
+		cr.Name = *req.Name
+		ch.add("name")
+	}
+	if req.Description != nil && *req.Description != cr.Description {
+		cr.Description = *req.Description
+		ch.add("description")
+	}
+	if rotate {
+		ch.add("data") // never the values
+	}
+	if len(ch) == 0 {
+		return ok(cr.Credential, cr.Version)
+	}
+	if err := c.tx.UpdateCredential(&cr, req.Data); err != nil {
+		return nil, err
+	}
+	for k, v := range ch.details() {
+		details[k] = v
+	}
+	if err := c.audit("updated", "credential", cr.ID, o.ID, cr.WorkspaceID, details); err != nil {
+		return nil, err
+	}
+	return ok(cr.Credential, cr.Version)
+}
+
+func deleteCredential(c *call) (*reply, error) {
+	cr, o, a, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := check(rules.CheckCredentialAction(a, rules.ActionDelete, ruleCred(cr))); err != nil {
+		return nil, err
+	}
+	if err := c.ifMatch(cr.Version); err != nil {
+		return nil, err
+	}
+	if err := c.tx.DeleteCredential(cr.ID); err != nil {
+		return nil, err
+	}
+	if err := c.audit("deleted", "credential", cr.ID, o.ID, cr.WorkspaceID, map[string]string{"name": cr.Name}); err != nil {
+		return nil, err
+	}
+	return noContent()
+}
+
+func recordCredentialUse(c *call) (*reply, error) {
+	req, err := decode[api.RecordUseRequest](c)
+	if err != nil {
+		return nil, err
+	}
+	cr, o, a, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := check(rules.CheckCredentialAction(a, rules.ActionUse, ruleCred(cr))); err != nil {
+		return nil, err
+	}
+	vs := []*rules.Violation{rules.ValidateWorkflow("workflow", req.Workflow)}
+	if req.WorkspaceID == "" {
+		vs = append(vs, &rules.Violation{Field: "workspace_id", Message: "workspace_id is required."})
+	}
+	if err := validate(vs...); err != nil {
+		return nil, err
+	}
+	// Where the credential is usable: its home workspace, or any workspace of the
+	// organization when it is organization-scoped.
+	ws, err := c.tx.Workspace(req.WorkspaceID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	usable := err == nil && (ws.ID == cr.WorkspaceID || (cr.Scope == string(rules.ScopeOrganization) && ws.OrganizationID == cr.OrganizationID))
+	if !usable {
+		return nil, validate(&rules.Violation{Field: "workspace_id", Message: fmt.Sprintf(
+			"Credential %q (scope %s) cannot be used in workspace %s: it is usable only in its home workspace, or in every workspace of its organization when organization-scoped.",
+			cr.Name, cr.Scope, req.WorkspaceID)})
+	}
+	if err := check(rules.CheckCredentialActive(cr.Name, rules.CredentialStatus(cr.Status))); err != nil {
+		return nil, err
+	}
+	if err := c.tx.InsertCredentialUse(cr.ID, ws.ID, req.Workflow, c.user.ID); err != nil {
+		return nil, err
+	}
+	if err := c.audit("used", "credential", cr.ID, o.ID, ws.ID, map[string]string{"workflow": req.Workflow}); err != nil {
+		return nil, err
+	}
+	return noContent()
+}
+
+func credentialUsage(c *call) (*reply, error) {
+	cr, _, _, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	days := 30
+	if s := c.query("since_days"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 3650 {
+			return nil, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "since_days must be a whole number from 1 to 3650.",
+				fields: []api.FieldError{{Path: "since_days", Message: "must be a whole number from 1 to 3650"}}}
+		}
+		days = n
+	}
+	items, err := c.tx.CredentialUsage(cr.ID, time.Now().Add(-time.Duration(days)*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	return ok(api.CredentialUsageList{SinceDays: days, Items: items}, 0)
+}
+
+func testCredential(c *call) (*reply, error) {
+	cr, o, a, err := c.credential(c.path("credential_id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := check(rules.CheckCredentialAction(a, rules.ActionUse, ruleCred(cr))); err != nil {
+		return nil, err
+	}
+	res := api.CredentialTestResult{OK: true}
+	if v := rules.CheckCredentialActive(cr.Name, rules.CredentialStatus(cr.Status)); v != nil {
+		res = api.CredentialTestResult{OK: false, Message: v.Message}
+	} else if data, err := c.tx.CredentialData(cr); err != nil {
+		res = api.CredentialTestResult{OK: false, Message: fmt.Sprintf("Credential %q cannot be decrypted with the server's encryption key.", cr.Name)}
+	} else {
+		res.Message = fmt.Sprintf("Credential %q is active and its data (%d key(s), revision %d) decrypts.", cr.Name, len(data), cr.DataRevision)
+	}
+	if err := c.audit("tested", "credential", cr.ID, o.ID, cr.WorkspaceID, map[string]string{"ok": strconv.FormatBool(res.OK)}); err != nil {
+		return nil, err
+	}
+	return ok(res, 0)
+}
+
+// ---------------------------------------------------------------------------
+// Audit
+
+func listAuditEvents(c *call) (*reply, error) {
+	o, a, err := c.org(c.path("organization_id"))
+	if err != nil {
+		return nil, err
+	}
+	if err := check(rules.CheckManage(a, rules.ViewAuditLog)); err != nil {
+		return nil, err
+	}
+	f := store.AuditFilter{Action: c.query("action"), EntityType: c.query("entity_type"), EntityID: c.query("entity_id"),
+		WorkspaceID: c.query("workspace_id"), ActorID: c.query("actor_id")}
+	if s := c.query("since"); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return nil, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "since must be an RFC 3339 time such as 2024-01-02T15:04:05Z.",
+				fields: []api.FieldError{{Path: "since", Message: "must be an RFC 3339 time"}}}
+		}
+		f.Since = t
+	}
+	return listWith(c, func(after int64, limit int) ([]api.AuditEvent, int64, error) {
+		return c.tx.ListAuditEvents(o.ID, f, after, limit)
+	})
+}

@@ -1,0 +1,260 @@
+package server
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+// decode reads the request body strictly: one JSON object, no unknown field, nothing after it.
+func decode[T any](c *call) (T, error) {
+	var v T
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		return v, badRequest("A JSON request body is required.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		return v, badRequest("The request body is not valid: %s.", describeJSONError(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return v, badRequest("The request body must hold exactly one JSON object; found data after it.")
+	}
+	return v, nil
+}
+
+// describeJSONError words a decoding error without echoing any value.
+func describeJSONError(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("malformed JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return fmt.Sprintf("field %q must be %s, not %s", te.Field, te.Type.Kind(), te.Value)
+		}
+		return fmt.Sprintf("expected %s, not %s", te.Type.Kind(), te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON is truncated"
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "malformed JSON"
+}
+
+// page reads ?limit= and ?cursor=.
+func (c *call) page() (after int64, limit int, err error) {
+	limit = 100
+	if s := c.query("limit"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 500 {
+			return 0, 0, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "limit must be a whole number from 1 to 500.",
+				fields: []api.FieldError{{Path: "limit", Message: "must be a whole number from 1 to 500"}}}
+		}
+		limit = n
+	}
+	if s := c.query("cursor"); s != "" {
+		b, derr := base64.RawURLEncoding.DecodeString(s)
+		n, perr := strconv.ParseInt(strings.TrimPrefix(string(b), "c"), 10, 64)
+		if derr != nil || perr != nil || !strings.HasPrefix(string(b), "c") || n < 0 {
+			return 0, 0, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "cursor is not valid: pass the next_cursor of the previous page.",
+				fields: []api.FieldError{{Path: "cursor", Message: "not a cursor of this API"}}}
+		}
+		after = n
+	}
+	return after, limit, nil
+}
+
+// pageOf wraps items and the position to continue after into a Page.
+func pageOf[T any](items []T, next int64, err error) (*reply, error) {
+	if err != nil {
+		return nil, err
+	}
+	p := api.Page[T]{Items: items}
+	if p.Items == nil {
+		p.Items = []T{}
+	}
+	if next > 0 {
+		p.NextCursor = base64.RawURLEncoding.EncodeToString([]byte("c" + strconv.FormatInt(next, 10)))
+	}
+	return ok(p, 0)
+}
+
+// listWith reads the page parameters and runs a store listing.
+func listWith[T any](c *call, list func(after int64, limit int) ([]T, int64, error)) (*reply, error) {
+	after, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := list(after, limit)
+	return pageOf(items, next, err)
+}
+
+// ifMatch refuses a write when If-Match names another version than current.
+func (c *call) ifMatch(current int64) error {
+	h := strings.TrimSpace(c.r.Header.Get(api.HeaderIfMatch))
+	if h == "" || h == "*" {
+		return nil
+	}
+	v := strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return badRequest("If-Match must be an ETag of this API, such as \"3\".")
+	}
+	if n != current {
+		return preconditionFailed(current)
+	}
+	return nil
+}
+
+// actor is what the rules need to know about the caller.
+func actor(userID string, r store.Roles) rules.Actor {
+	roles := make([]rules.WorkspaceRole, len(r.WorkspaceRoles))
+	for i, s := range r.WorkspaceRoles {
+		roles[i] = rules.WorkspaceRole(s)
+	}
+	return rules.Actor{
+		UserID:         userID,
+		OrgRole:        rules.OrgRole(r.OrgRole),
+		WorkspaceRole:  rules.EffectiveWorkspaceRole(rules.OrgRoleNone, roles...), // strongest own role; the rules fold in org admin
+		InAnyWorkspace: r.InAnyWorkspace,
+	}
+}
+
+// org loads an organization the caller belongs to (others: 404).
+func (c *call) org(id string) (api.Organization, rules.Actor, error) {
+	o, err := c.tx.Organization(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return o, rules.Actor{}, notFound("Organization", id)
+	}
+	if err != nil {
+		return o, rules.Actor{}, err
+	}
+	roles, err := c.tx.Roles(c.user.ID, o.ID, "")
+	if err != nil {
+		return o, rules.Actor{}, err
+	}
+	if !roles.OrgMember {
+		return o, rules.Actor{}, notFound("Organization", id)
+	}
+	return o, actor(c.user.ID, roles), nil
+}
+
+// workspace loads a workspace of an organization the caller belongs to, with the
+// caller's roles in it.
+func (c *call) workspace(id string) (api.Workspace, api.Organization, rules.Actor, error) {
+	ws, err := c.tx.Workspace(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ws, api.Organization{}, rules.Actor{}, notFound("Workspace", id)
+	}
+	if err != nil {
+		return ws, api.Organization{}, rules.Actor{}, err
+	}
+	o, a, err := c.orgRoles(ws.OrganizationID, ws.ID)
+	if errors.Is(err, errInvisible) {
+		err = notFound("Workspace", id)
+	}
+	return ws, o, a, err
+}
+
+var errInvisible = errors.New("invisible")
+
+func (c *call) orgRoles(orgID, wsID string) (api.Organization, rules.Actor, error) {
+	o, err := c.tx.Organization(orgID)
+	if err != nil {
+		return o, rules.Actor{}, err
+	}
+	roles, err := c.tx.Roles(c.user.ID, orgID, wsID)
+	if err != nil {
+		return o, rules.Actor{}, err
+	}
+	if !roles.OrgMember {
+		return o, rules.Actor{}, errInvisible
+	}
+	return o, actor(c.user.ID, roles), nil
+}
+
+// team loads a team of an organization the caller belongs to.
+func (c *call) team(id string) (api.Team, api.Organization, rules.Actor, error) {
+	t, err := c.tx.Team(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return t, api.Organization{}, rules.Actor{}, notFound("Team", id)
+	}
+	if err != nil {
+		return t, api.Organization{}, rules.Actor{}, err
+	}
+	o, a, err := c.orgRoles(t.OrganizationID, "")
+	if errors.Is(err, errInvisible) {
+		err = notFound("Team", id)
+	}
+	return t, o, a, err
+}
+
+func ruleCred(cr store.Credential) rules.Credential {
+	return rules.Credential{Name: cr.Name, Scope: rules.Scope(cr.Scope), OwnerID: cr.OwnerID}
+}
+
+// credential loads a credential the caller sees (rule 4; others: 404), with the
+// caller's roles in its home workspace.
+func (c *call) credential(id string) (store.Credential, api.Organization, rules.Actor, error) {
+	cr, err := c.tx.Credential(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return cr, api.Organization{}, rules.Actor{}, notFound("Credential", id)
+	}
+	if err != nil {
+		return cr, api.Organization{}, rules.Actor{}, err
+	}
+	o, a, err := c.orgRoles(cr.OrganizationID, cr.WorkspaceID)
+	if errors.Is(err, errInvisible) || (err == nil && !rules.CanSeeCredential(a, ruleCred(cr))) {
+		err = notFound("Credential", id)
+	}
+	return cr, o, a, err
+}
+
+// audit records an event in the caller's name.
+func (c *call) audit(action, entityType, entityID, orgID, wsID string, details map[string]string) error {
+	return c.tx.InsertAuditEvent(&api.AuditEvent{ActorID: c.user.ID, Action: action, EntityType: entityType, EntityID: entityID,
+		OrganizationID: orgID, WorkspaceID: wsID, Details: details})
+}
+
+// optional validates a value only when it is set.
+func optional(field, v string, check func(field, v string) *rules.Violation) *rules.Violation {
+	if v == "" {
+		return nil
+	}
+	return check(field, v)
+}
+
+// taken returns a 409 on field when another row already uses the value.
+func (c *call) taken(kind, parentID, value, exceptID, field, what string) error {
+	t, err := c.tx.Taken(kind, parentID, value, exceptID)
+	if err != nil {
+		return err
+	}
+	if t {
+		return conflict(field, "%s %q is already taken.", what, value)
+	}
+	return nil
+}
+
+// changed lists the fields a PATCH sets, for audit details.
+type changes []string
+
+func (ch *changes) add(name string) { *ch = append(*ch, name) }
+func (ch changes) details() map[string]string {
+	if len(ch) == 0 {
+		return nil
+	}
+	return map[string]string{"fields": strings.Join(ch, ",")}
+}

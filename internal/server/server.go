@@ -1,0 +1,440 @@
+// Package server is the Flero platform's reference API server: every route of
+// api.Routes on a net/http ServeMux, every platform rule enforced through package
+// rules, storage in package store (one SQLite transaction per request).
+//
+// Handlers are thin: serve() does authentication, rate limiting, fault injection,
+// body reading, the transaction, idempotency keys, ETags and error mapping once for
+// every route; a handler only loads, checks and writes.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+// DefaultMaxBodyBytes bounds a request body (credential data may reach 1 MiB).
+const DefaultMaxBodyBytes = 2 << 20
+
+// Options configure a Server.
+type Options struct {
+	Store  *store.Store
+	Logger *slog.Logger // nil: discard
+	// RateLimit per token; zero RPS: off.
+	RateLimit RateLimit
+	// Faults injected on purpose (all off by default).
+	Faults Faults
+	// Counters, when set, survive a restart (the test server shares them).
+	Counters     *Counters
+	MaxBodyBytes int64
+}
+
+// Server serves the API. It is an http.Handler.
+type Server struct {
+	store    *store.Store
+	log      *slog.Logger
+	mux      *http.ServeMux
+	paths    *http.ServeMux // method-less patterns, to tell 405 from 404
+	counters *Counters
+	limiter  *limiter
+	faults   atomic.Pointer[Faults]
+	maxBody  int64
+	auth     authCache
+}
+
+// New builds a server over an open store.
+func New(opts Options) *Server {
+	s := &Server{
+		store:    opts.Store,
+		log:      opts.Logger,
+		mux:      http.NewServeMux(),
+		paths:    http.NewServeMux(),
+		counters: opts.Counters,
+		maxBody:  opts.MaxBodyBytes,
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.counters == nil {
+		s.counters = NewCounters()
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	if opts.RateLimit.RPS > 0 {
+		s.limiter = newLimiter(opts.RateLimit)
+	}
+	f := opts.Faults
+	s.faults.Store(&f)
+
+	eps := endpoints()
+	seenPath := map[string]bool{}
+	for _, rt := range api.Routes {
+		key := rt.Method + " " + rt.Pattern
+		ep, ok := eps[key]
+		if !ok {
+			panic("server: no handler for route " + key)
+		}
+		delete(eps, key)
+		ep.route = rt
+		ep.key = key
+		e := ep
+		s.mux.HandleFunc(key, func(w http.ResponseWriter, r *http.Request) { s.serve(&e, w, r) })
+		if !seenPath[rt.Pattern] {
+			seenPath[rt.Pattern] = true
+			s.paths.HandleFunc(rt.Pattern, func(http.ResponseWriter, *http.Request) {})
+		}
+	}
+	for key := range eps {
+		panic("server: handler for a route not in api.Routes: " + key)
+	}
+	s.mux.HandleFunc("/", s.unmatched)
+	return s
+}
+
+// SetFaults changes the injected faults at run time.
+func (s *Server) SetFaults(f Faults) { s.faults.Store(&f) }
+
+// Counters returns the per-route request counters.
+func (s *Server) Counters() *Counters { return s.counters }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
+	s.counters.total.Add(1)
+	reqID := newRequestID()
+	w.Header().Set(api.HeaderRequestID, reqID)
+	status := http.StatusNotFound
+	e := &apiError{status: status, code: api.CodeNotFound, msg: "No route matches " + r.URL.Path + "."}
+	if _, pattern := s.paths.Handler(r); pattern != "" {
+		var allow []string
+		for _, rt := range api.Routes {
+			if rt.Pattern == pattern {
+				allow = append(allow, rt.Method)
+			}
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		status = http.StatusMethodNotAllowed
+		e = &apiError{status: status, code: api.CodeMethodNotAllowed, msg: fmt.Sprintf("%s is not allowed on %s; allowed: %s.", r.Method, pattern, strings.Join(allow, ", "))}
+	}
+	writeError(w, e, reqID)
+	s.log.Info("request", "method", r.Method, "route", "", "status", status, "duration_ms", 0.0, "request_id", reqID)
+}
+
+// ---------------------------------------------------------------------------
+// Endpoints
+
+type mode int
+
+const (
+	modeRead   mode = iota // read-only transaction
+	modeWrite              // write transaction
+	modeCreate             // write transaction, honours Idempotency-Key
+)
+
+type endpoint struct {
+	mode  mode
+	fn    func(*call) (*reply, error)
+	route api.Route
+	key   string
+}
+
+// call is one request inside its transaction.
+type call struct {
+	ctx  context.Context
+	r    *http.Request
+	tx   *store.Tx
+	user store.User
+	body []byte
+}
+
+func (c *call) path(name string) string { return c.r.PathValue(name) }
+func (c *call) query(name string) string {
+	return c.r.URL.Query().Get(name)
+}
+
+// reply is a handler's answer; serve() encodes it.
+type reply struct {
+	status  int
+	body    any
+	version int64 // > 0: sent as ETag
+}
+
+func ok(body any, version int64) (*reply, error) {
+	return &reply{status: http.StatusOK, body: body, version: version}, nil
+}
+
+func created(body any, version int64) (*reply, error) {
+	return &reply{status: http.StatusCreated, body: body, version: version}, nil
+}
+
+func noContent() (*reply, error) { return &reply{status: http.StatusNoContent}, nil }
+
+var errActivate = errors.New("user must be activated")
+
+// serve runs one request of one endpoint.
+func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := newRequestID()
+	sw := &statusWriter{ResponseWriter: w}
+	w = sw
+	w.Header().Set(api.HeaderRequestID, reqID)
+	s.counters.inc(ep.key)
+	defer func() {
+		s.log.Info("request", "method", r.Method, "route", ep.route.Pattern, "status", sw.status,
+			"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", reqID)
+	}()
+	fail := func(e *apiError) { writeError(w, e, reqID) }
+
+	token, hasToken := bearer(r)
+	hash := ""
+	if hasToken {
+		hash = store.HashToken(token)
+	}
+	if s.limiter != nil {
+		key := "tok:" + hash
+		if !hasToken {
+			key = "ip:" + remoteHost(r)
+		}
+		if e := s.limiter.allow(key, w.Header()); e != nil {
+			fail(e)
+			return
+		}
+	}
+	faults := s.faults.Load()
+	if e := faults.before(r.Context(), w.Header()); e != nil {
+		fail(e)
+		return
+	}
+	if !hasToken {
+		fail(&apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "Missing or malformed Authorization header: use \"Authorization: Bearer <token>\"."})
+		return
+	}
+
+	var body []byte
+	if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
+		var err error
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				fail(badRequest("The request body is larger than %d bytes.", s.maxBody))
+			} else {
+				fail(badRequest("The request body could not be read."))
+			}
+			return
+		}
+	}
+	idemKey := ""
+	if ep.mode == modeCreate {
+		idemKey = r.Header.Get(api.HeaderIdempotencyKey)
+		if len(idemKey) > 255 {
+			fail(badRequest("The Idempotency-Key header must be at most 255 characters."))
+			return
+		}
+	}
+
+	var (
+		rep      *reply
+		encoded  []byte
+		replayed *store.Reply
+	)
+	run := func(tx *store.Tx) error {
+		rep, encoded, replayed = nil, nil, nil
+		user, err := s.authenticate(tx, hash)
+		if err != nil {
+			return err
+		}
+		if user.Status != "active" {
+			if ep.mode == modeRead {
+				return errActivate
+			}
+			if err := tx.ActivateUser(user.ID); err != nil {
+				return err
+			}
+			user.Status = "active"
+		}
+		fp := ""
+		if idemKey != "" {
+			fp = fingerprint(r, body)
+			prev, err := tx.IdempotentReply(user.ID, idemKey)
+			if err == nil {
+				if prev.Fingerprint != fp {
+					return &apiError{status: http.StatusUnprocessableEntity, code: api.CodeIdempotencyReused,
+						msg: "This Idempotency-Key was already used with another request; use a new key for a new request."}
+				}
+				replayed = &prev
+				return nil
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body}
+		if rep, err = ep.fn(c); err != nil {
+			return err
+		}
+		if rep.body != nil {
+			if encoded, err = json.Marshal(rep.body); err != nil {
+				return err
+			}
+		}
+		if idemKey != "" {
+			return tx.PutIdempotentReply(user.ID, idemKey, store.Reply{Fingerprint: fp, Status: rep.status, ETag: etag(rep.version), Body: encoded})
+		}
+		return nil
+	}
+	var err error
+	if ep.mode == modeRead {
+		err = s.store.Read(r.Context(), run)
+		if errors.Is(err, errActivate) {
+			if err = s.activate(r.Context(), hash); err == nil {
+				err = s.store.Read(r.Context(), run)
+			}
+		}
+	} else {
+		err = s.store.Write(r.Context(), run)
+	}
+	if err != nil {
+		e := toAPIError(err)
+		if e.status >= 500 {
+			s.log.Error("request failed", "route", ep.route.Pattern, "request_id", reqID, "error", err.Error())
+		}
+		fail(e)
+		return
+	}
+	if ep.mode != modeRead && faults.dropAfterCommit() {
+		// The transaction is committed: the client never learns it. A retry with the
+		// same Idempotency-Key must find the stored reply.
+		sw.status = -1
+		if conn, _, herr := http.NewResponseController(w).Hijack(); herr == nil {
+			conn.Close()
+			return
+		}
+		panic(http.ErrAbortHandler)
+	}
+	if replayed != nil {
+		w.Header().Set(api.HeaderIdempotentReplay, "true")
+		if replayed.ETag != "" {
+			w.Header().Set(api.HeaderETag, replayed.ETag)
+		}
+		writeBody(w, replayed.Status, replayed.Body)
+		return
+	}
+	if rep.version > 0 {
+		w.Header().Set(api.HeaderETag, etag(rep.version))
+	}
+	writeBody(w, rep.status, encoded)
+}
+
+// authenticate finds the token's user (the positive answer is cached: tokens are never
+// revoked or moved, and users are never deleted).
+func (s *Server) authenticate(tx *store.Tx, hash string) (store.User, error) {
+	if u, ok := s.auth.get(hash); ok {
+		return u, nil
+	}
+	u, err := tx.UserByTokenHash(hash)
+	if errors.Is(err, store.ErrNotFound) {
+		return u, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid."}
+	}
+	if err != nil {
+		return u, err
+	}
+	if u.Status == "active" {
+		s.auth.put(hash, u)
+	}
+	return u, nil
+}
+
+func (s *Server) activate(ctx context.Context, hash string) error {
+	return s.store.Write(ctx, func(tx *store.Tx) error {
+		u, err := s.authenticate(tx, hash)
+		if err != nil || u.Status == "active" {
+			return err
+		}
+		return tx.ActivateUser(u.ID)
+	})
+}
+
+func fingerprint(r *http.Request, body []byte) string {
+	h := sha256.New()
+	io.WriteString(h, r.Method+" "+r.URL.Path+"\n")
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func etag(version int64) string {
+	if version <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%q", fmt.Sprint(version))
+}
+
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get(api.HeaderAuthorization)
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func remoteHost(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
+	if status == http.StatusNoContent || body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

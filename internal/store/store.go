@@ -1,0 +1,294 @@
+// Package store is the reference server's storage: one SQLite file (pure Go driver
+// modernc.org/sqlite) in WAL mode with foreign keys on, a schema migrations table,
+// one writer connection (every write transaction is BEGIN IMMEDIATE, so writes are
+// serialised and a read-check-write inside one transaction is race free) and a pool
+// of read-only connections. Credential data and stored replies are sealed with
+// AES-GCM; API tokens are kept as SHA-256 hashes only.
+//
+// The store holds no platform rule: it reads and writes rows. The server decides.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// ErrNotFound is returned when a row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConstraint wraps a uniqueness or foreign-key violation the caller did not
+// check for first.
+var ErrConstraint = errors.New("constraint violation")
+
+// Options configure Open.
+type Options struct {
+	// EncryptionKey is 32 bytes as 64 hex characters or base64. Empty: the key is
+	// read from (or generated once into) "<path>.key" beside the database.
+	EncryptionKey string
+	// Readers is the size of the read-only connection pool (default 2×GOMAXPROCS, min 4).
+	Readers int
+}
+
+// Store is an open database.
+type Store struct {
+	path   string
+	w, r   *sql.DB
+	crypto *sealer
+
+	mu    sync.Mutex
+	stmts map[stmtKey]*sql.Stmt
+}
+
+type stmtKey struct {
+	write bool
+	query string
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(path string, opts Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: empty database path")
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath()
+	common := "_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
+	w, err := sql.Open("sqlite", base+"?"+common+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+
+	s := &Store{path: path, w: w, stmts: map[stmtKey]*sql.Stmt{}}
+	// Migrate through the writer before any reader opens (WAL is set on first use).
+	if err := s.migrate(context.Background()); err != nil {
+		w.Close()
+		return nil, err
+	}
+	readers := opts.Readers
+	if readers <= 0 {
+		readers = max(4, 2*runtime.GOMAXPROCS(0))
+	}
+	r, err := sql.Open("sqlite", base+"?"+common+"&_query_only=1")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	r.SetConnMaxIdleTime(0)
+	r.SetConnMaxLifetime(0)
+	s.r = r
+
+	key, err := loadKey(path, opts.EncryptionKey)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.crypto, err = newSealer(key); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.checkKey(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes every connection (checkpointing the WAL when it is the last one).
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = map[stmtKey]*sql.Stmt{}
+	s.mu.Unlock()
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its verdict ("ok").
+func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	var out string
+	err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&out)
+	return out, err
+}
+
+// Tx is one transaction. Its methods are the store's typed queries.
+type Tx struct {
+	s       *Store
+	tx      *sql.Tx
+	ctx     context.Context
+	write   bool
+	pending []string // queries to prepare on the pool after the transaction
+}
+
+// Write runs fn in a write transaction (BEGIN IMMEDIATE) and commits when fn
+// returns nil.
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, true, fn)
+}
+
+// Read runs fn in a read-only transaction (a consistent snapshot).
+func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, false, fn)
+}
+
+func (s *Store) run(ctx context.Context, write bool, fn func(*Tx) error) error {
+	db := s.r
+	if write {
+		db = s.w
+	}
+	sqlTx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{s: s, tx: sqlTx, ctx: ctx, write: write}
+	defer func() {
+		if len(tx.pending) > 0 {
+			s.prepare(write, tx.pending)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// stmt returns a statement bound to this transaction. A statement seen for the first
+// time is prepared on the transaction's own connection (preparing on the pool could
+// wait for the very connection the transaction holds) and prepared on the pool once the
+// transaction is over; after that tx.StmtContext reuses it per connection.
+func (t *Tx) stmt(query string) (*sql.Stmt, error) {
+	k := stmtKey{t.write, query}
+	t.s.mu.Lock()
+	st, ok := t.s.stmts[k]
+	t.s.mu.Unlock()
+	if ok {
+		return t.tx.StmtContext(t.ctx, st), nil
+	}
+	st, err := t.tx.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
+	t.pending = append(t.pending, query)
+	return st, nil
+}
+
+// prepare caches the statements a finished transaction saw for the first time.
+func (s *Store) prepare(write bool, queries []string) {
+	db := s.r
+	if write {
+		db = s.w
+	}
+	for _, q := range queries {
+		k := stmtKey{write, q}
+		s.mu.Lock()
+		_, ok := s.stmts[k]
+		s.mu.Unlock()
+		if ok {
+			continue
+		}
+		st, err := db.Prepare(q)
+		if err != nil {
+			continue // the query failed in its transaction too; nothing to cache
+		}
+		s.mu.Lock()
+		if _, ok := s.stmts[k]; ok {
+			st.Close()
+		} else {
+			s.stmts[k] = st
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(t.ctx, args...)
+	return res, mapErr(err)
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(t.ctx, args...)
+}
+
+// row runs a single-row query and scans it; sql.ErrNoRows becomes ErrNotFound.
+func (t *Tx) row(query string, args []any, dest ...any) error {
+	st, err := t.stmt(query)
+	if err != nil {
+		return err
+	}
+	err = st.QueryRowContext(t.ctx, args...).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func (t *Tx) exists(query string, args ...any) (bool, error) {
+	var n int
+	err := t.row(query, args, &n)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return n != 0, err
+}
+
+func mapErr(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
+		return fmt.Errorf("%w: %v", ErrConstraint, err)
+	}
+	return err
+}
+
+// NewID returns prefix + "_" + 24 random hex characters.
+func NewID(prefix string) string {
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return prefix + "_" + hex.EncodeToString(b[:])
+}
+
+func now() int64 { return time.Now().UnixNano() }
+
+func toTime(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// placeholders returns "?,?,?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}

@@ -1,0 +1,181 @@
+// Package testserver runs the real Flero reference server (package server over a real
+// SQLite file in t.TempDir()) on 127.0.0.1 for tests of the client, the provider and
+// the server itself.
+//
+//	srv := testserver.Start(t)
+//	userID, token := srv.CreateUser(t, "viewer@example.com")
+//	n := srv.Requests("GET", "/v1/workspaces/{workspace_id}")
+package testserver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/server"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+// Server is a running reference server.
+type Server struct {
+	URL         string // http://127.0.0.1:port (no trailing slash, no /v1)
+	AdminToken  string // bootstrap token of a platform admin
+	AdminUserID string
+	DBPath      string
+
+	opts     options
+	counters *server.Counters
+	addr     string
+
+	mu    sync.Mutex
+	store *store.Store
+	srv   *server.Server
+	http  *http.Server
+	done  chan struct{}
+}
+
+type options struct {
+	faults    server.Faults
+	rateLimit server.RateLimit
+}
+
+// Option configures Start.
+type Option func(*options)
+
+// WithFaults injects faults (errors, 429s, latency, drops after commit).
+func WithFaults(f server.Faults) Option { return func(o *options) { o.faults = f } }
+
+// WithRateLimit turns on the per-token rate limit.
+func WithRateLimit(rps float64, burst int) Option {
+	return func(o *options) { o.rateLimit = server.RateLimit{RPS: rps, Burst: burst} }
+}
+
+// Start runs a server on a fresh database until the test ends.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{DBPath: filepath.Join(t.TempDir(), "flero.db"), AdminToken: store.NewToken(), counters: server.NewCounters()}
+	for _, o := range opts {
+		o(&s.opts)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testserver: listen: %v", err)
+	}
+	s.addr = ln.Addr().String()
+	s.URL = "http://" + s.addr
+	if err := s.start(ln); err != nil {
+		ln.Close()
+		t.Fatalf("testserver: %v", err)
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *Server) start(ln net.Listener) error {
+	st, err := store.Open(s.DBPath, store.Options{})
+	if err != nil {
+		return err
+	}
+	id, err := st.Bootstrap(context.Background(), s.AdminToken)
+	if err != nil {
+		st.Close()
+		return err
+	}
+	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, Faults: s.opts.faults, Counters: s.counters})
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			panic("testserver: " + err.Error())
+		}
+	}()
+	s.mu.Lock()
+	s.AdminUserID, s.store, s.srv, s.http, s.done = id, st, srv, hs, done
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Server) stop() {
+	s.mu.Lock()
+	hs, st, done := s.http, s.store, s.done
+	s.http, s.store = nil, nil
+	s.mu.Unlock()
+	if hs == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(ctx); err != nil {
+		hs.Close()
+	}
+	<-done
+	st.Close()
+}
+
+// Restart stops the server and starts it again on the same database file and
+// address (so URL stays valid). Counters are kept.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.stop()
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ {
+		if ln, err = net.Listen("tcp", s.addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("testserver: listen again on %s: %v", s.addr, err)
+	}
+	if err := s.start(ln); err != nil {
+		ln.Close()
+		t.Fatalf("testserver: restart: %v", err)
+	}
+}
+
+// CreateUser creates (or reuses) the user with this email, active, and returns its
+// id and a new API token. It does not go through the API, so no request is counted.
+func (s *Server) CreateUser(t testing.TB, email string) (userID, token string) {
+	t.Helper()
+	s.mu.Lock()
+	st := s.store
+	s.mu.Unlock()
+	userID, token, err := st.IssueToken(context.Background(), rules.NormalizeEmail(email), "", "testserver")
+	if err != nil {
+		t.Fatalf("testserver: create user %s: %v", email, err)
+	}
+	return userID, token
+}
+
+// SetFaults changes the injected faults of the running server.
+func (s *Server) SetFaults(f server.Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.faults = f
+	s.srv.SetFaults(f)
+}
+
+// Requests is how many requests matched a route of api.Routes, e.g.
+// Requests("GET", "/v1/workspaces/{workspace_id}").
+func (s *Server) Requests(method, pattern string) int64 { return s.counters.Requests(method, pattern) }
+
+// TotalRequests is how many requests the server received.
+func (s *Server) TotalRequests() int64 { return s.counters.Total() }
+
+// ResetCounters zeroes the request counters.
+func (s *Server) ResetCounters() { s.counters.Reset() }
+
+// Store is the open store (for tests that check storage directly).
+func (s *Server) Store() *store.Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store
+}
