@@ -1,0 +1,220 @@
+// Command flero-server runs the Flero platform's reference API server on a SQLite file.
+//
+//	flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+//	flero-server token create --db flero.db --email someone@example.com
+//
+// Run `flero-server --help` and `flero-server token create --help` for every flag.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/server"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+const usage = `flero-server: the Flero platform reference API server (SQLite storage).
+
+Usage:
+  flero-server [flags]                      serve the API
+  flero-server token create [flags]         print a new API token for a user
+
+Serving:
+  flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+
+  On a new database the --token becomes the token of the first user, a platform
+  admin (admin@flero.local). Without --token a token is generated and printed once.
+  The line "listening on http://HOST:PORT" is printed on standard output when the
+  server accepts connections (and the URL is written to --ready-file if given).
+  Request logs are JSON lines on standard error. SIGINT/SIGTERM shut down gracefully.
+
+Tokens for other users (e.g. a viewer for tests), while the server runs or not:
+  flero-server token create --db flero.db --email viewer@example.com
+  creates the user (active) if needed and prints a new token on standard output.
+  Give it an organization role with the API (POST /v1/organizations/{id}/memberships).
+
+Flags (environment variable in brackets):
+`
+
+func main() {
+	if len(os.Args) > 2 && os.Args[1] == "token" && os.Args[2] == "create" {
+		os.Exit(tokenCreate(os.Args[3:], os.Stdout, os.Stderr))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "token" {
+		fmt.Fprintln(os.Stderr, "usage: flero-server token create --db flero.db --email someone@example.com")
+		os.Exit(2)
+	}
+	os.Exit(serve(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("flero-server", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	addr := fs.String("addr", env("FLERO_ADDR", "127.0.0.1:8080"), "listen address [FLERO_ADDR]")
+	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
+	token := fs.String("token", env("FLERO_TOKEN", ""), "bootstrap platform-admin token [FLERO_TOKEN]")
+	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
+	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
+	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS", 0), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
+	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST", 0)), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
+	var f server.Faults
+	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE", 0), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
+	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE", 0), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
+	fs.DurationVar(&f.RetryAfter, "fault-retry-after", envDuration("FLERO_FAULT_RETRY_AFTER", time.Second), "Retry-After of injected 429s [FLERO_FAULT_RETRY_AFTER]")
+	fs.DurationVar(&f.Latency, "fault-latency", envDuration("FLERO_FAULT_LATENCY", 0), "latency added to every request [FLERO_FAULT_LATENCY]")
+	fs.Float64Var(&f.DropAfterCommitRate, "fault-drop-after-commit-rate", envFloat("FLERO_FAULT_DROP_AFTER_COMMIT_RATE", 0), "probability that a committed write closes the connection without answering [FLERO_FAULT_DROP_AFTER_COMMIT_RATE]")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	st, err := store.Open(*dbPath, store.Options{EncryptionKey: *key})
+	if err != nil {
+		log.Error("open database", "db", *dbPath, "error", err.Error())
+		return 1
+	}
+	defer st.Close()
+	ctx := context.Background()
+	hasUsers, err := st.HasUsers(ctx)
+	if err != nil {
+		log.Error("read database", "error", err.Error())
+		return 1
+	}
+	if *token != "" || !hasUsers {
+		tok, generated := *token, false
+		if tok == "" {
+			tok, generated = store.NewToken(), true
+		}
+		adminID, err := st.Bootstrap(ctx, tok)
+		if err != nil {
+			log.Error("bootstrap", "error", err.Error())
+			return 1
+		}
+		if generated {
+			fmt.Fprintf(stdout, "bootstrap admin token (shown once): %s\n", tok)
+		}
+		log.Info("bootstrap admin ready", "user_id", adminID)
+	}
+
+	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst}, Faults: f})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Error("listen", "addr", *addr, "error", err.Error())
+		return 1
+	}
+	url := "http://" + ln.Addr().String()
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	if *readyFile != "" {
+		if err := os.WriteFile(*readyFile, []byte(url+"\n"), 0o644); err != nil {
+			log.Error("ready file", "error", err.Error())
+		}
+	}
+	fmt.Fprintf(stdout, "listening on %s\n", url)
+	log.Info("listening", "url", url, "db", *dbPath, "rate_limit_rps", *rps)
+
+	select {
+	case err := <-errc:
+		log.Error("serve", "error", err.Error())
+		return 1
+	case <-sigCtx.Done():
+	}
+	log.Info("shutting down")
+	shCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shCtx); err != nil {
+		log.Error("shutdown", "error", err.Error())
+		hs.Close()
+	}
+	if *readyFile != "" {
+		os.Remove(*readyFile)
+	}
+	return 0
+}
+
+func tokenCreate(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("flero-server token create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: flero-server token create --db flero.db --email someone@example.com [--name NAME]\n\n"+
+			"Creates the user (active) if needed and prints a new API token for it on standard output.\n"+
+			"Works while the server runs. Flags:\n")
+		fs.PrintDefaults()
+	}
+	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
+	email := fs.String("email", "", "the user's email (required)")
+	name := fs.String("name", "", "the user's name, when the user is created")
+	desc := fs.String("description", "flero-server token create", "the token's description")
+	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "the database's encryption key [FLERO_ENCRYPTION_KEY]")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if v := rules.ValidateEmail("email", *email); v != nil {
+		fmt.Fprintln(stderr, v.Message)
+		return 2
+	}
+	if *name != "" {
+		if v := rules.ValidateName("name", *name); v != nil {
+			fmt.Fprintln(stderr, v.Message)
+			return 2
+		}
+	}
+	st, err := store.Open(*dbPath, store.Options{EncryptionKey: *key})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer st.Close()
+	_, tok, err := st.IssueToken(context.Background(), rules.NormalizeEmail(*email), *name, *desc)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	fmt.Fprintln(stdout, tok)
+	return 0
+}
