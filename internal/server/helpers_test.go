@@ -74,6 +74,9 @@ func (a *as) do(method, path string, body any, headers ...string) res {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if bytes.Contains(b, []byte("s3cr3t")) {
+		a.t.Fatalf("%s %s: a credential secret leaked into the response", method, path)
+	}
 	return res{t: a.t, status: resp.StatusCode, hdr: resp.Header, body: b, what: method + " " + path}
 }
 
@@ -133,16 +136,16 @@ func ifMatch(v int64) []string { return []string{"If-Match", fmt.Sprintf("%q", f
 
 // world is an organization with one workspace and a user in each role.
 type world struct {
-	srv                              *testserver.Server
-	admin                            *as // platform admin, creator and org admin
-	org                              api.Organization
-	ws, other                        api.Workspace
-	viewer, editor, wsAdmin, owner   *as
-	orgAdmin, member, outsider       *as
-	personal, shared                 api.Credential // personal of editor, workspace credential
-	foreignOrg                       api.Organization
-	foreignWS                        api.Workspace
-	foreignCred                      api.Credential
+	srv                            *testserver.Server
+	admin                          *as // platform admin, creator and org admin
+	org                            api.Organization
+	ws, other                      api.Workspace
+	viewer, editor, wsAdmin, owner *as
+	orgAdmin, member, outsider     *as
+	personal, shared               api.Credential // personal of editor, workspace credential
+	foreignOrg                     api.Organization
+	foreignWS                      api.Workspace
+	foreignCred                    api.Credential
 }
 
 // newWorld builds the fixture through the API itself.
