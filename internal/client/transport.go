@@ -32,8 +32,13 @@ import (
 //	connection refused (nothing was sent)  retry        retry
 //	other connection errors, timeouts      retry        no
 //	429, 503 (the server did not act)      retry        retry
-//	500, 502, 504 (it may have acted)      retry        no
+//	502, 504 (it may have acted)           retry        no
+//	500 (it may have acted)                2 retries    no
 //	anything else                          no           no
+//
+// A 500 is more often a bug than an outage (an outage answers 502/503/504), so it
+// is retried only twice: a deterministic failure reaches the user in well under a
+// second instead of after the whole retry window.
 //
 // Waits grow exponentially with jitter between RetryWaitMin and RetryWaitMax; a
 // Retry-After on 429/503 is honoured but never beyond MaxRetryAfter. Every wait ends
@@ -46,6 +51,7 @@ import (
 type callState struct {
 	replayable bool
 	attempts   atomic.Int32
+	internalErrors atomic.Int32 // 500 answers so far
 	// ambiguous: an earlier attempt may have reached the server although no
 	// answer came back (a dropped connection, a 500/502/504). A later 412 or 404
 	// may then be the echo of our own write; see update and remove.
@@ -64,6 +70,9 @@ func callStateFrom(ctx context.Context) *callState {
 	}
 	return &callState{}
 }
+
+// maxInternalErrorRetries bounds the retries of a 500.
+const maxInternalErrorRetries = 2
 
 // newRetryClient wires go-retryablehttp with this package's policy. Its own logger
 // is off: the round tripper logs every attempt through Config.Logger.
@@ -104,6 +113,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true, nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		if resp.StatusCode == http.StatusInternalServerError && st.internalErrors.Add(1) > maxInternalErrorRetries {
+			return false, nil
+		}
 		if !st.replayable {
 			return false, nil
 		}

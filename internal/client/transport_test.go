@@ -264,6 +264,21 @@ func TestGetRetries500AndGivesUpWithLastAnswer(t *testing.T) {
 	}
 }
 
+func TestInternalErrorIsRetriedTwice(t *testing.T) {
+	var calls atomic.Int32
+	_, c := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		writeErr(w, 500, api.CodeInternal, "a bug")
+	})
+	_, err := c.Workspaces.Get(context.Background(), "ws_1")
+	if calls.Load() != 3 {
+		t.Errorf("%d attempts for a persistent 500, want 3", calls.Load())
+	}
+	if ae, ok := AsAPIError(err); !ok || ae.Status != 500 || ae.Message != "a bug" {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestNonRetriedStatuses(t *testing.T) {
 	for _, st := range []int{400, 401, 403, 404, 409, 412, 422, 501} {
 		var calls atomic.Int32
