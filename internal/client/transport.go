@@ -49,8 +49,8 @@ import (
 // callState follows one logical call across its attempts. It travels in the
 // request's context, so the round tripper, CheckRetry and the helpers share it.
 type callState struct {
-	replayable bool
-	attempts   atomic.Int32
+	replayable     bool
+	attempts       atomic.Int32
 	internalErrors atomic.Int32 // 500 answers so far
 	// ambiguous: an earlier attempt may have reached the server although no
 	// answer came back (a dropped connection, a 500/502/504). A later 412 or 404
