@@ -46,7 +46,11 @@ type Options struct {
 type Store struct {
 	path   string
 	w, r   *sql.DB
+	ckpt   *sql.DB // background checkpoints
 	crypto *sealer
+
+	stop, stopped chan struct{}
+	wlock         chan struct{} // FIFO queue of writers
 
 	mu    sync.Mutex
 	stmts map[stmtKey]*sql.Stmt
@@ -68,7 +72,9 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	base := "file:" + (&url.URL{Path: path}).EscapedPath()
 	common := "_busy_timeout=10000&_foreign_keys=1&_journal_mode=WAL&_synchronous=NORMAL"
-	w, err := sql.Open("sqlite", base+"?"+common+"&_txlock=immediate")
+	// The writer never checkpoints inside a commit (that would put an fsync in some
+	// requests' latency); a background goroutine checkpoints on its own connection.
+	w, err := sql.Open("sqlite", base+"?"+common+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +83,7 @@ func Open(path string, opts Options) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 
-	s := &Store{path: path, w: w, stmts: map[stmtKey]*sql.Stmt{}}
+	s := &Store{path: path, w: w, stmts: map[stmtKey]*sql.Stmt{}, wlock: make(chan struct{}, 1)}
 	// Migrate through the writer before any reader opens (WAL is set on first use).
 	if err := s.migrate(context.Background()); err != nil {
 		w.Close()
@@ -111,7 +117,33 @@ func Open(path string, opts Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if s.ckpt, err = sql.Open("sqlite", base+"?"+common); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.ckpt.SetMaxOpenConns(1)
+	s.stop, s.stopped = make(chan struct{}), make(chan struct{})
+	go s.checkpointer(CheckpointInterval)
 	return s, nil
+}
+
+// CheckpointInterval is how often the WAL is copied back into the database file.
+var CheckpointInterval = 500 * time.Millisecond
+
+// checkpointer runs passive checkpoints (they block neither readers nor the writer)
+// until Close.
+func (s *Store) checkpointer(every time.Duration) {
+	defer close(s.stopped)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.ckpt.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // Path is the database file.
@@ -119,6 +151,11 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes every connection (checkpointing the WAL when it is the last one).
 func (s *Store) Close() error {
+	if s.stop != nil {
+		close(s.stop)
+		<-s.stopped
+		s.stop = nil
+	}
 	s.mu.Lock()
 	for _, st := range s.stmts {
 		st.Close()
@@ -126,6 +163,9 @@ func (s *Store) Close() error {
 	s.stmts = map[stmtKey]*sql.Stmt{}
 	s.mu.Unlock()
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.Close())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -164,6 +204,15 @@ func (s *Store) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 	db := s.r
 	if write {
 		db = s.w
+		// Writers queue here in arrival order: a buffered channel hands over to its
+		// blocked senders first come, first served, whereas database/sql wakes a random
+		// waiter for a free connection (which makes the slowest writes very slow).
+		select {
+		case s.wlock <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-s.wlock }()
 	}
 	sqlTx, err := db.BeginTx(ctx, nil)
 	if err != nil {
