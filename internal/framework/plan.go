@@ -77,9 +77,9 @@ func Known(diags *diag.Diagnostics, rule string, ids ...IDRef) bool {
 // WarnCheckedAtApply adds the warning of the third tier of plan-time validation: a
 // rule that needs an id known only after apply.
 func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule string) {
-	diags.AddAttributeWarning(at, "Rule checked at apply",
-		fmt.Sprintf("%s is not known until apply, so the provider cannot check now that %s. "+
-			"The Flero API checks it when the change is applied and refuses the change then if the rule is broken.",
+	diags.AddAttributeWarning(at, "Rule will be checked at apply",
+		fmt.Sprintf("%s is not known until apply, so the provider cannot check at plan time that %s. "+
+			"The rule will be checked at apply: the Flero API refuses the change then if it is broken.",
 			at, rule))
 }
 
@@ -144,4 +144,18 @@ func (r *ResourceWithConfigure) CheckUserInOrganization(ctx context.Context, dia
 	if v := rules.CheckPrincipalInOrganization(org.Name, userID, member); v != nil {
 		AddViolationAt(diags, v, at)
 	}
+}
+
+// DecodePlan reads a ModifyPlan call's plan and prior state into the models plan and
+// state (pointers). The side that is null (the state on create, the plan on destroy)
+// leaves its model at the zero value, whose attributes are null.
+func DecodePlan(ctx context.Context, req resource.ModifyPlanRequest, plan, state any) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !req.Plan.Raw.IsNull() {
+		diags.Append(req.Plan.Get(ctx, plan)...)
+	}
+	if !req.State.Raw.IsNull() {
+		diags.Append(req.State.Get(ctx, state)...)
+	}
+	return diags
 }

@@ -216,7 +216,11 @@ func TestConcurrentMixedUse(t *testing.T) {
 		wg.Add(3)
 		go func() { defer wg.Done(); _, _ = c.Organization(ctx, "org_1"); _, _ = c.Access(ctx, "org_1", "") }()
 		go func() { defer wg.Done(); c.RecordPlannedOrganization("org_1", PlannedOrganization{Plan: "pro"}) }()
-		go func() { defer wg.Done(); c.ForgetOrganization("org_1"); _, _, _ = c.OrganizationAfterApply(ctx, "org_1") }()
+		go func() {
+			defer wg.Done()
+			c.ForgetOrganization("org_1")
+			_, _, _ = c.OrganizationAfterApply(ctx, "org_1")
+		}()
 	}
 	wg.Wait()
 }

@@ -208,8 +208,7 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		return
 	}
 	var plan, state organizationMembershipModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -153,8 +153,7 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		return
 	}
 	var plan, state teamModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

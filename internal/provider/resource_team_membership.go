@@ -141,8 +141,7 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	var plan, state teamMembershipModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

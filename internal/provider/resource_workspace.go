@@ -157,8 +157,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var plan, state workspaceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -208,8 +208,7 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 		return
 	}
 	var plan, state workspaceMembershipModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
