@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -93,6 +94,9 @@ func TestLoad(t *testing.T) {
 	}
 	seconds := 5
 	fmt.Sscan(os.Getenv("FLERO_LOAD_SECONDS"), &seconds)
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400)) // as cmd/flero-server does
+	}
 	f := newLoadFixture(t)
 	const clients = 16
 	for _, kind := range []string{"get", "list", "create"} {

@@ -266,3 +266,33 @@ func TestCredentialUsageTestAndAudit(t *testing.T) {
 		t.Fatalf("rotation: %+v -> %+v", c, rotated)
 	}
 }
+
+func TestInvitedUserActivatesOnFirstRequest(t *testing.T) {
+	srv := testserver.Start(t)
+	a := admin(t, srv)
+	u := create[api.User](a, "/v1/admin/users", api.CreateUserRequest{Email: "New.Person@Example.com", Name: "New Person"})
+	if u.Status != "invited" || u.Email != "new.person@example.com" {
+		t.Fatalf("created user: %+v", u)
+	}
+	a.do("POST", "/v1/admin/users", api.CreateUserRequest{Email: "new.person@EXAMPLE.com"}).wantErr(409, api.CodeConflict)
+	org := create[api.Organization](a, "/v1/organizations", api.CreateOrganizationRequest{Name: "activation"})
+	m := create[api.OrganizationMembership](a, "/v1/organizations/"+org.ID+"/memberships", api.CreateOrganizationMembershipRequest{Email: u.Email, Role: "member"})
+	if m.Status != "invited" {
+		t.Fatalf("membership of an invited user: %+v", m)
+	}
+	tok := create[api.Token](a, "/v1/admin/users/"+u.ID+"/tokens", api.CreateTokenRequest{Description: "ci"})
+	if tok.UserID != u.ID || !strings.HasPrefix(tok.Token, "flr_") {
+		t.Fatalf("token: %+v", tok)
+	}
+	nu := &as{t: t, srv: srv, token: tok.Token, id: u.ID}
+	if me := get[api.Me](nu, "/v1/me"); me.Status != "active" || me.PlatformAdmin {
+		t.Fatalf("me after first request: %+v", me)
+	}
+	if m := get[api.OrganizationMembership](a, "/v1/organizations/"+org.ID+"/memberships/"+u.ID); m.Status != "active" || m.Version != 2 {
+		t.Fatalf("membership after activation: %+v", m)
+	}
+	// Only platform admins manage users and tokens.
+	nu.do("POST", "/v1/admin/users", api.CreateUserRequest{Email: "x@example.com"}).wantErr(403, api.CodeForbidden)
+	nu.do("POST", "/v1/admin/users/"+u.ID+"/tokens", api.CreateTokenRequest{}).wantErr(403, api.CodeForbidden)
+	a.do("POST", "/v1/admin/users/usr_missing/tokens", api.CreateTokenRequest{}).wantErr(404, api.CodeNotFound)
+}
