@@ -118,6 +118,12 @@ func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
 	s.counters.total.Add(1)
 	reqID := newRequestID()
 	w.Header().Set(api.HeaderRequestID, reqID)
+	if s.limiter != nil {
+		if e := s.limiter.allow(s.limitKey(r), w.Header()); e != nil {
+			writeError(w, e, reqID)
+			return
+		}
+	}
 	status := http.StatusNotFound
 	e := &apiError{status: status, code: api.CodeNotFound, msg: "No route matches " + r.URL.Path + "."}
 	if _, pattern := s.paths.Handler(r); pattern != "" {
@@ -206,11 +212,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		hash = store.HashToken(token)
 	}
 	if s.limiter != nil {
-		key := "tok:" + hash
-		if !hasToken {
-			key = "ip:" + remoteHost(r)
-		}
-		if e := s.limiter.allow(key, w.Header()); e != nil {
+		if e := s.limiter.allow(s.limitKey(r), w.Header()); e != nil {
 			fail(e)
 			return
 		}
@@ -391,6 +393,14 @@ func bearer(r *http.Request) (string, bool) {
 	}
 	token = strings.TrimSpace(token)
 	return token, token != ""
+}
+
+// limitKey is the rate-limit bucket of a request: its token's hash, else its address.
+func (s *Server) limitKey(r *http.Request) string {
+	if token, ok := bearer(r); ok {
+		return "tok:" + store.HashToken(token)
+	}
+	return "ip:" + remoteHost(r)
 }
 
 func remoteHost(r *http.Request) string {
