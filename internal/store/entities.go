@@ -17,6 +17,7 @@ type scanner interface{ Scan(dest ...any) error }
 // not nil, filters rows in Go (rules decide visibility; SQL does not re-implement
 // them). next is the seq to continue after, 0 on the last page.
 func listPage[T any](t *Tx, query string, args []any, after int64, limit int, scan func(scanner) (T, int64, error), keep func(T) bool) (items []T, next int64, err error) {
+
 	items = make([]T, 0, min(limit, 64))
 	seqs := make([]int64, 0, min(limit, 64))
 	batch := limit + 1
@@ -339,12 +340,14 @@ func (t *Tx) CountOrganizationAdmins(orgID, exceptUserID string) (int, error) {
 
 // ListOrganizationMemberships lists an organization's memberships, optionally by email.
 func (t *Tx) ListOrganizationMemberships(orgID, email string, after int64, limit int) ([]api.OrganizationMembership, int64, error) {
-	q := `SELECT ` + orgMemberCols + orgMemberFrom + `WHERE m.org_id = ?`
+	// Wrapped so that listPage's "seq" is not ambiguous in the join.
+	q := `SELECT * FROM (SELECT ` + orgMemberCols + orgMemberFrom + `WHERE m.org_id = ?`
 	args := []any{orgID}
 	if email != "" {
 		q += ` AND u.email = ?`
 		args = append(args, email)
 	}
+	q += `) WHERE 1=1`
 	return listPage(t, q, args, after, limit, scanOrgMember, nil)
 }
 
