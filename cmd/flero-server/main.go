@@ -38,6 +38,8 @@ Serving:
 
   On a new database the --token becomes the token of the first user, a platform
   admin (admin@flero.local). Without --token a token is generated and printed once.
+  On an existing database a --token it does not know is added to the first platform
+  admin, so restarting with the same flags always works.
   The line "listening on http://HOST:PORT" is printed on standard output when the
   server accepts connections (and the URL is written to --ready-file if given).
   Request logs are JSON lines on standard error. SIGINT/SIGTERM shut down gracefully.
