@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// Logger receives one entry per event of the client: each HTTP attempt, each wait
-// before a retry or for the rate limiter, and (at LevelTrace) redacted bodies. The
-// provider routes it to tflog. It may be called from many goroutines at once.
+// Logger receives one entry per event of the client: each HTTP attempt (a retry
+// says how long it waited), each wait for the rate limiter, and (at LevelTrace)
+// redacted bodies. The provider routes it to tflog. It may be called from many
+// goroutines at once.
 //
 // No entry ever holds the Authorization header, a token or credential data: paths
 // carry no query string, bodies are redacted (see Redact) and errors are the
@@ -22,7 +23,7 @@ type Logger func(ctx context.Context, e LogEntry)
 type LogLevel int
 
 const (
-	// LevelDebug: one entry per HTTP attempt and per retry or rate-limit wait.
+	// LevelDebug: one entry per HTTP attempt and per rate-limit wait.
 	LevelDebug LogLevel = iota
 	// LevelTrace: request and response bodies, redacted.
 	LevelTrace
@@ -38,13 +39,13 @@ func (l LogLevel) String() string {
 // LogEntry is one logged event. Zero fields are absent.
 type LogEntry struct {
 	Level    LogLevel
-	Message  string // "http request", "retry wait", "rate limit wait", "request body", "response body"
+	Message  string // "http request", "rate limit wait", "request body", "response body"
 	Method   string
 	Path     string // URL path, never the query string
 	Status   int    // HTTP status, 0 when no answer arrived
 	Attempt  int    // 1 for the first try
 	Duration time.Duration
-	Wait     time.Duration // for wait entries
+	Wait     time.Duration // time waited: for the rate limiter, or before a retry
 	Err      error
 	// RequestID is the server's X-Request-Id, to find the call in its logs.
 	RequestID string

@@ -27,15 +27,16 @@ import (
 //     Remaining moved while it spent n requests), starting from
 //     X-RateLimit-Limit per second. Requests go only while the estimate stays
 //     above a small safety margin.
-//   - Until the first answer arrives a single request goes (a probe); when that
-//     answer carries no X-RateLimit-* header the server is not limiting and
-//     requests flow freely.
+//   - Until the first answer arrives a single request goes (a probe; the others
+//     wait for it up to maxProbeWait); when that answer carries no
+//     X-RateLimit-* header the server is not limiting and requests flow freely.
 //   - A 429 pauses every goroutine for its Retry-After (capped by
 //     Config.MaxRetryAfter) and lowers the rate estimate.
 type rateLimiter struct {
 	mu       sync.Mutex
 	state    limiterState
 	probe    chan struct{} // closed when the probe's answer arrived
+	probeT   time.Time     // when the probe was sent
 	changed  chan struct{} // closed (and replaced) whenever the estimate moves
 	maxPause time.Duration
 
@@ -62,6 +63,9 @@ const (
 	limiterUnlimited                     // the server announces no limit
 	limiterLimited                       // pacing on the server's budget
 )
+
+// maxProbeWait bounds how long requests wait for the first answer.
+const maxProbeWait = 500 * time.Millisecond
 
 // rateSampleWindow is the shortest span over which the refill rate is measured.
 const rateSampleWindow = 250 * time.Millisecond
@@ -100,11 +104,18 @@ func (l *rateLimiter) acquire(ctx context.Context) (ticket, time.Duration, error
 			return tk, time.Since(start), nil
 		case l.state == limiterUnknown:
 			if l.probe == nil {
-				l.probe = make(chan struct{})
+				l.probe, l.probeT = make(chan struct{}), now
 				tk := l.take()
 				l.mu.Unlock()
 				return tk, time.Since(start), nil
 			}
+			if now.Sub(l.probeT) >= maxProbeWait {
+				// A slow first answer must not hold every goroutine.
+				tk := l.take()
+				l.mu.Unlock()
+				return tk, time.Since(start), nil
+			}
+			wait = maxProbeWait - now.Sub(l.probeT)
 			wake = l.probe
 		default:
 			avail := l.available(now)

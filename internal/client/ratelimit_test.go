@@ -182,3 +182,17 @@ func TestRateLimiter429PausesEveryone(t *testing.T) {
 		t.Error("acquire ignored its context")
 	}
 }
+
+func TestRateLimiterSlowProbeDoesNotHoldEveryone(t *testing.T) {
+	l := newRateLimiter(time.Second)
+	if _, _, err := l.acquire(context.Background()); err != nil { // the probe, never answered
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, _, err := l.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < maxProbeWait/2 || el > maxProbeWait+time.Second {
+		t.Errorf("a second request waited %s for an unanswered probe", el)
+	}
+}

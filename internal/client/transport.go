@@ -52,6 +52,7 @@ type callState struct {
 	replayable     bool
 	attempts       atomic.Int32
 	internalErrors atomic.Int32 // 500 answers so far
+	lastEnd        atomic.Int64 // when the previous attempt ended (unix nanoseconds)
 	// ambiguous: an earlier attempt may have reached the server although no
 	// answer came back (a dropped connection, a 500/502/504). A later 412 or 404
 	// may then be the echo of our own write; see update and remove.
@@ -232,6 +233,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.c.limiter.release(tk, resp)
 
 	e := LogEntry{Level: LevelDebug, Message: "http request", Method: req.Method, Path: path, Attempt: attempt, Duration: dur, IdempotencyKey: req.Header.Get(api.HeaderIdempotencyKey)}
+	if prev := st.lastEnd.Swap(time.Now().UnixNano()); prev != 0 {
+		e.Wait = start.Sub(time.Unix(0, prev)) // backoff and rate limiting before this retry
+	}
 	if err != nil {
 		cancel()
 		e.Err = err
