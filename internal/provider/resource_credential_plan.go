@@ -35,12 +35,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	change := framework.ChangeOf(req, resp)
 	var plan, state credentialModel
-	if !req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	}
-	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
+	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
