@@ -1,0 +1,290 @@
+package bench
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+func numCPU() int { return runtime.NumCPU() }
+
+// Target thresholds (printed against the figures, never asserted).
+const (
+	TargetPlanRequestsPerObject = 1.0
+	TargetFloorRatio            = 1.25
+	TargetRateShare             = 0.85
+	TargetPeakRSSMiB            = 100
+	TargetN                     = 1000
+)
+
+func (res *Result) samples(cfg string, n int, phase string) []Sample {
+	var out []Sample
+	for _, s := range res.Samples {
+		if s.Config == cfg && s.N == n && s.Phase == phase {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func walls(ss []Sample) []float64 {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		out[i] = s.Wall.Seconds()
+	}
+	return out
+}
+
+// cell is one (N, phase) row of the table.
+type cell struct {
+	n                  int
+	phase              string
+	ours, floor        []float64
+	oursMed, floorMed  float64
+	ratio              float64
+	requests           float64 // median per run
+	perObject          float64
+	peakRSSMiB         float64
+	tooMany, serverErr int64
+	problems           []string
+}
+
+func (res *Result) cells() []cell {
+	var out []cell
+	for _, n := range res.Options.Ns {
+		for _, phase := range Phases {
+			ours, floor := res.samples(ConfigFlero, n, phase), res.samples(ConfigFloor, n, phase)
+			if len(ours) == 0 && len(floor) == 0 {
+				continue
+			}
+			c := cell{n: n, phase: phase, ours: walls(ours), floor: walls(floor)}
+			c.oursMed, c.floorMed = median(c.ours), median(c.floor)
+			if c.floorMed > 0 {
+				c.ratio = c.oursMed / c.floorMed
+			}
+			var reqs []float64
+			for _, s := range ours {
+				reqs = append(reqs, float64(s.Stats.Requests))
+				c.peakRSSMiB = max(c.peakRSSMiB, float64(s.PeakRSSKiB)/1024)
+				c.tooMany += s.Stats.Status429
+				c.serverErr += s.Stats.Status5xx
+				for _, p := range s.Problems {
+					c.problems = append(c.problems, fmt.Sprintf("round %d: %s", s.Round, p))
+				}
+			}
+			for _, s := range floor {
+				for _, p := range s.Problems {
+					c.problems = append(c.problems, fmt.Sprintf("floor round %d: %s", s.Round, p))
+				}
+			}
+			c.requests = median(reqs)
+			c.perObject = c.requests / float64(n)
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func spread(xs []float64) string {
+	if len(xs) < 2 {
+		return ""
+	}
+	return fmt.Sprintf(" (%.2f–%.2f)", slices.Min(xs), slices.Max(xs))
+}
+
+// Table is the results as a Markdown table, with the conditions they were taken in.
+func (res *Result) Table() string {
+	var b strings.Builder
+	o := res.Options
+	fmt.Fprintf(&b, "%s, %d CPUs; %d round(s), -parallelism=%d, seed %d; load average (1/5/15 min) %s before, %s after",
+		res.TerraformVersion, res.CPUs, o.Rounds, o.Parallelism, o.Seed, res.LoadBefore, res.LoadAfter)
+	if loads := res.loads(); len(loads) > 0 {
+		fmt.Fprintf(&b, "; 1-min load at the start of each command: min %.2f, median %.2f, max %.2f", slices.Min(loads), median(loads), slices.Max(loads))
+	}
+	if !res.Ended.IsZero() {
+		fmt.Fprintf(&b, "; took %s", res.Ended.Sub(res.Started).Round(time.Second))
+	}
+	b.WriteString(".\n\n")
+	if cells := res.cells(); len(cells) > 0 {
+		b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | flero / floor | API requests (per object) | provider peak RSS | 429 / 5xx |\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, c := range cells {
+			rss := "—"
+			if c.peakRSSMiB > 0 {
+				rss = fmt.Sprintf("%.1f MiB", c.peakRSSMiB)
+			}
+			fmt.Fprintf(&b, "| %d | %s | %.2f%s | %.2f%s | %.2f× | %.0f (%.2f) | %s | %d / %d |\n",
+				c.n, phaseName(c.phase), c.oursMed, spread(c.ours), c.floorMed, spread(c.floor), c.ratio,
+				c.requests, c.perObject, rss, c.tooMany, c.serverErr)
+		}
+		for _, c := range cells {
+			for _, p := range c.problems {
+				fmt.Fprintf(&b, "\nProblem at N=%d %s: %s", c.n, c.phase, p)
+			}
+		}
+		b.WriteString("\n")
+	}
+	if rr := res.Rate; rr != nil {
+		s := rr.Sample
+		fmt.Fprintf(&b, "\nRate-limited apply (N=%d, server limit %g requests/s, burst %s): %.2f s, %d requests (%d accepted, %d answered 429, %d 5xx); "+
+			"achieved %.1f requests/s = %.2f × R between the first and the last answer (%.1f/s over the whole apply); %d of %d objects failed; terraform exit code %d; provider peak RSS %.1f MiB.\n",
+			rr.N, rr.Rate, burstName(rr.Burst), s.Wall.Seconds(), s.Stats.Requests, s.Stats.Accepted, s.Stats.Status429, s.Stats.Status5xx,
+			rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, rr.FailedRes, rr.N, s.ExitCode, float64(s.PeakRSSKiB)/1024)
+	}
+	return b.String()
+}
+
+func phaseName(p string) string {
+	switch p {
+	case PhasePlan:
+		return "no-change plan"
+	case PhaseChange:
+		return "change 10% (plan+apply)"
+	}
+	return p
+}
+
+func (res *Result) loads() []float64 {
+	var out []float64
+	for _, s := range res.Samples {
+		if s.Load1 >= 0 {
+			out = append(out, s.Load1)
+		}
+	}
+	if res.Rate != nil && res.Rate.StartLoad1 >= 0 {
+		out = append(out, res.Rate.StartLoad1)
+	}
+	return out
+}
+
+// Targets reads the figures against the targets.
+func (res *Result) Targets() string {
+	var b strings.Builder
+	verdict := func(ok bool) string {
+		if ok {
+			return "MET"
+		}
+		return "NOT MET"
+	}
+	cells := res.cells()
+	find := func(n int, phase string) (cell, bool) {
+		for _, c := range cells {
+			if c.n == n && c.phase == phase {
+				return c, true
+			}
+		}
+		return cell{}, false
+	}
+
+	// No-change plan: requests = a·N + b; a from the two largest sizes.
+	var plan []cell
+	for _, c := range cells {
+		if c.phase == PhasePlan {
+			plan = append(plan, c)
+		}
+	}
+	if len(plan) >= 2 {
+		x, y := plan[len(plan)-2], plan[len(plan)-1]
+		slope := (y.requests - x.requests) / float64(y.n-x.n)
+		constant := y.requests - slope*float64(y.n)
+		fmt.Fprintf(&b, "- No-change plan ≤ %.0f request per object + a constant: %.3f requests per object + %.0f per run (from N=%d and N=%d): %s.\n",
+			TargetPlanRequestsPerObject, slope, constant, x.n, y.n, verdict(slope <= TargetPlanRequestsPerObject))
+	} else if len(plan) == 1 {
+		fmt.Fprintf(&b, "- No-change plan: %.0f requests at N=%d (%.3f per object); run two sizes to separate the constant.\n", plan[0].requests, plan[0].n, plan[0].perObject)
+	}
+
+	n := TargetN
+	if _, ok := find(n, PhaseApply); !ok && len(res.Options.Ns) > 0 {
+		n = slices.Max(res.Options.Ns)
+	}
+	for _, phase := range Phases {
+		c, ok := find(n, phase)
+		if !ok {
+			continue
+		}
+		target := phase != PhaseChange
+		line := fmt.Sprintf("- N=%d %s within %.2f× of the floor: %.2f s vs %.2f s = %.2f×", n, phaseName(phase), TargetFloorRatio, c.oursMed, c.floorMed, c.ratio)
+		if target {
+			line += ": " + verdict(c.ratio <= TargetFloorRatio)
+		} else {
+			line += " (not a target; for reference)"
+		}
+		if n != TargetN {
+			line += fmt.Sprintf(" (N=%d was not run; the target is for N=%d)", n, TargetN)
+		}
+		b.WriteString(line + ".\n")
+	}
+
+	if rr := res.Rate; rr != nil {
+		share := rr.Achieved / rr.Rate
+		fmt.Fprintf(&b, "- Rate-limited apply (N=%d, R=%g/s): %d failed objects, %d 429s received, achieved %.1f/s = %.2f × R: %s.\n",
+			rr.N, rr.Rate, rr.FailedRes, rr.Sample.Stats.Status429, rr.Achieved, share,
+			verdict(rr.FailedRes == 0 && rr.Sample.ExitCode == 0 && share >= TargetRateShare))
+	}
+
+	var peak float64
+	for _, c := range cells {
+		if c.n == n {
+			peak = max(peak, c.peakRSSMiB)
+		}
+	}
+	if peak > 0 {
+		fmt.Fprintf(&b, "- Provider peak RSS < %d MB at N=%d: %.1f MiB (%.1f MB): %s.\n", TargetPeakRSSMiB, n, peak, peak*1.048576, verdict(peak*1.048576 < TargetPeakRSSMiB))
+	}
+	return b.String()
+}
+
+// Routes is the requests by route of the last round's runs at the largest size, for
+// each phase: where the requests go.
+func (res *Result) Routes() string {
+	if len(res.Options.Ns) == 0 {
+		return ""
+	}
+	n := slices.Max(res.Options.Ns)
+	var b strings.Builder
+	for _, phase := range Phases {
+		ss := res.samples(ConfigFlero, n, phase)
+		if len(ss) == 0 {
+			continue
+		}
+		s := ss[len(ss)-1]
+		fmt.Fprintf(&b, "N=%d %s (round %d): %d requests\n%s", n, phaseName(phase), s.Round, s.Stats.Requests, formatRoutes(s.Stats.ByRoute, "    "))
+	}
+	if rr := res.Rate; rr != nil {
+		fmt.Fprintf(&b, "rate-limited apply N=%d: %d requests\n%s", rr.N, rr.Sample.Stats.Requests, formatRoutes(rr.Sample.Stats.ByRoute, "    "))
+	}
+	return b.String()
+}
+
+func formatRoutes(m map[string]int64, indent string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s%6d  %s\n", indent, m[k], k)
+	}
+	return b.String()
+}

@@ -1,0 +1,448 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/bench/rsswrap"
+	"github.com/flero/terraform-provider-flero/internal/server"
+)
+
+// Options configure a bench run.
+type Options struct {
+	Ns          []int   // configuration sizes
+	Rounds      int     // rounds of every phase for both configurations
+	Parallelism int     // terraform -parallelism
+	Seed        uint64  // generator seed
+	Rate        float64 // requests/s of the rate-limited run; 0: no such run
+	RateBurst   int     // bucket size of the rate-limited run; 0: the server's default (ceil(Rate))
+	RateN       int     // objects of the rate-limited apply
+	RateOnly    bool    // only the rate-limited run
+
+	Terraform string // terraform binary
+	Provider  string // a built provider binary; "": build it from ModuleDir
+	ModuleDir string // the module root (to build the provider)
+	WorkDir   string // "": a new temporary directory
+	Keep      bool   // keep WorkDir
+	NoRSS     bool   // run the provider without the RSS wrapper
+	Verbose   bool   // requests per route for every run
+
+	Out io.Writer
+}
+
+// Phases of a run, in order.
+const (
+	PhaseApply   = "apply"
+	PhasePlan    = "plan"   // a no-change plan (refresh)
+	PhaseChange  = "change" // a plan+apply that changes 10% of the objects
+	PhaseDestroy = "destroy"
+)
+
+// Phases lists them in order.
+var Phases = []string{PhaseApply, PhasePlan, PhaseChange, PhaseDestroy}
+
+// Configurations.
+const (
+	ConfigFlero = "flero"
+	ConfigFloor = "floor"
+)
+
+// Sample is one terraform command of one configuration.
+type Sample struct {
+	Config    string
+	N         int
+	Phase     string
+	Round     int
+	Wall      time.Duration
+	Load1     float64 // 1-minute load average when the command started
+	ExitCode  int
+	Errors    int
+	Resources int // in state afterwards
+	// Server side (zero for the floor, which makes no API request).
+	Stats Stats
+	// The provider processes' peak RSS (KiB) and how many ran.
+	PeakRSSKiB int64
+	Providers  int
+	// Problems seen (unexpected exit code, plan not empty, wrong resource count).
+	Problems []string
+	log      string
+}
+
+// RateResult is the rate-limited apply.
+type RateResult struct {
+	N          int
+	Rate       float64
+	Burst      int
+	Sample     Sample
+	Achieved   float64 // accepted requests/s between the first and the last answer
+	OverWall   float64 // accepted requests/s over the whole terraform apply
+	FailedRes  int     // objects not in state after the apply
+	Terraform  string
+	StartLoad1 float64
+}
+
+// Result is everything a bench run measured.
+type Result struct {
+	Options          Options
+	TerraformVersion string
+	Started, Ended   time.Time
+	CPUs             int
+	Samples          []Sample
+	Rate             *RateResult
+	LoadBefore       string
+	LoadAfter        string
+}
+
+type runner struct {
+	opts      Options
+	tf        *terraform
+	cliConfig string
+	work      string
+	provider  string
+	out       io.Writer
+}
+
+// Run runs the bench.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	if opts.Rounds < 1 {
+		opts.Rounds = 1
+	}
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 10
+	}
+	r := &runner{opts: opts, out: opts.Out}
+	res := &Result{Options: opts, Started: time.Now(), LoadBefore: loadavg()}
+
+	var err error
+	if r.work = opts.WorkDir; r.work == "" {
+		if r.work, err = os.MkdirTemp("", "flero-bench-"); err != nil {
+			return nil, err
+		}
+	} else if err := os.MkdirAll(r.work, 0o755); err != nil {
+		return nil, err
+	}
+	if !opts.Keep {
+		defer os.RemoveAll(r.work)
+	} else {
+		fmt.Fprintf(r.out, "work directory (kept): %s\n", r.work)
+	}
+	if err := r.setup(ctx, res); err != nil {
+		return nil, err
+	}
+
+	if !opts.RateOnly {
+		for round := 1; round <= opts.Rounds; round++ {
+			for _, n := range opts.Ns {
+				samples, err := r.round(ctx, round, n)
+				res.Samples = append(res.Samples, samples...)
+				if err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	if opts.Rate > 0 {
+		rr, err := r.rateLimited(ctx)
+		res.Rate = rr
+		if err != nil {
+			return res, err
+		}
+	}
+	res.Ended, res.LoadAfter = time.Now(), loadavg()
+	return res, nil
+}
+
+// setup builds the provider, lays out the dev_overrides directory (through the RSS
+// wrapper) and the CLI configuration, and checks terraform.
+func (r *runner) setup(ctx context.Context, res *Result) error {
+	bin := filepath.Join(r.work, "bin")
+	dev := filepath.Join(r.work, "dev")
+	rssDir := filepath.Join(r.work, "rss")
+	for _, d := range []string{bin, dev, rssDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+
+	build := func(out, pkg string) error {
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+		cmd.Dir = r.opts.ModuleDir
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("bench: go build -o %s %s: %v\n%s", out, pkg, err, b)
+		}
+		fmt.Fprintf(r.out, "built %s (%s) in %s\n", pkg, filepath.Base(out), time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	r.provider = r.opts.Provider
+	if r.provider == "" {
+		r.provider = filepath.Join(bin, "terraform-provider-flero")
+		if err := build(r.provider, "."); err != nil {
+			return err
+		}
+	}
+	abs, err := filepath.Abs(r.provider)
+	if err != nil {
+		return err
+	}
+	r.provider = abs
+
+	// The dev_overrides directory holds the provider itself, or the wrapper that
+	// records its peak RSS (a small binary of its own: it starts with every provider
+	// process, so it must start fast).
+	link := filepath.Join(dev, "terraform-provider-flero")
+	var extra []string
+	if r.opts.NoRSS {
+		if err := os.Symlink(r.provider, link); err != nil {
+			return err
+		}
+		rssDir = ""
+	} else {
+		if err := build(link, "./cmd/flero-bench/rsswrap"); err != nil {
+			return err
+		}
+		extra = append(extra, rsswrap.EnvProvider+"="+r.provider, rsswrap.EnvRSSDir+"="+rssDir)
+	}
+
+	r.cliConfig = filepath.Join(r.work, "terraformrc")
+	if err := writeCLIConfig(r.cliConfig, dev); err != nil {
+		return err
+	}
+	r.tf = &terraform{bin: r.opts.Terraform, env: terraformEnv(r.cliConfig, extra...), parallelism: r.opts.Parallelism, rssDir: rssDir}
+
+	cmd := exec.CommandContext(ctx, r.tf.bin, "version")
+	cmd.Env = r.tf.env
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("bench: %s version: %w", r.tf.bin, err)
+	}
+	res.TerraformVersion = strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0]
+	res.CPUs = numCPU()
+	fmt.Fprintf(r.out, "%s, %d CPUs, load %s\n", res.TerraformVersion, res.CPUs, res.LoadBefore)
+	return nil
+}
+
+// round runs the four phases of one size for both configurations on a fresh
+// database, alternating which configuration goes first phase by phase.
+func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
+	spec, err := Generate(n, r.opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(r.work, fmt.Sprintf("r%d-n%d", round, n))
+	dirs := map[string]string{ConfigFlero: filepath.Join(base, ConfigFlero), ConfigFloor: filepath.Join(base, ConfigFloor)}
+	for _, d := range append([]string{filepath.Join(base, "server")}, dirs[ConfigFlero], dirs[ConfigFloor]) {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if !r.opts.Keep {
+		defer os.RemoveAll(base)
+	}
+	srv, err := StartServer(filepath.Join(base, "server"), server.RateLimit{})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+
+	render := map[string]func(bool) []byte{ConfigFlero: spec.Flero, ConfigFloor: spec.Floor}
+	write := func(changed bool) error {
+		for cfg, dir := range dirs {
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), render[cfg](changed), 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := write(false); err != nil {
+		return nil, err
+	}
+
+	var samples []Sample
+	for i, phase := range Phases {
+		if phase == PhaseChange {
+			if err := write(true); err != nil {
+				return samples, err
+			}
+		}
+		order := []string{ConfigFlero, ConfigFloor}
+		if (i+round)%2 == 0 {
+			order = []string{ConfigFloor, ConfigFlero}
+		}
+		for _, cfg := range order {
+			s, err := r.phase(ctx, srv, dirs[cfg], cfg, phase, round, n)
+			samples = append(samples, s)
+			r.progress(s)
+			if err != nil {
+				return samples, err
+			}
+			if s.failed() {
+				return samples, s.failure()
+			}
+		}
+	}
+	return samples, nil
+}
+
+// phase runs one terraform command and checks its outcome.
+func (r *runner) phase(ctx context.Context, srv *Server, dir, cfg, phase string, round, n int) (Sample, error) {
+	s := Sample{Config: cfg, N: n, Phase: phase, Round: round, Load1: load1()}
+	var args []string
+	wantExit, wantResources := 0, n
+	switch phase {
+	case PhaseApply, PhaseChange:
+		args = r.tf.flags("apply", "-auto-approve")
+	case PhasePlan:
+		args = r.tf.flags("plan", "-detailed-exitcode")
+	case PhaseDestroy:
+		args = r.tf.flags("destroy", "-auto-approve")
+		wantResources = 0
+	}
+	env := append(append([]string(nil), r.tf.env...), "FLERO_ENDPOINT="+srv.URL, "FLERO_TOKEN="+srv.Token)
+	srv.Reset()
+	res, err := r.tf.run(ctx, dir, filepath.Join(dir, phase+".log"), env, args...)
+	s.Wall, s.ExitCode, s.Errors = res.Wall, res.ExitCode, res.Errors
+	s.Stats = srv.Stats()
+	if err != nil {
+		return s, err
+	}
+	if r.tf.rssDir != "" {
+		if s.PeakRSSKiB, s.Providers, err = readRSS(r.tf.rssDir, 10*time.Second); err != nil {
+			return s, err
+		}
+	}
+	if s.Resources, err = stateResources(dir); err != nil {
+		return s, err
+	}
+	if phase == PhasePlan && s.ExitCode == 2 {
+		s.Problems = append(s.Problems, "the no-change plan is not empty")
+	} else if s.ExitCode != wantExit {
+		s.Problems = append(s.Problems, fmt.Sprintf("terraform exited %d with %d error(s)", s.ExitCode, s.Errors))
+	}
+	if s.Resources != wantResources {
+		s.Problems = append(s.Problems, fmt.Sprintf("%d resources in state, want %d", s.Resources, wantResources))
+	}
+	if cfg == ConfigFloor && s.Stats.Requests > 0 {
+		s.Problems = append(s.Problems, fmt.Sprintf("the floor made %d API requests", s.Stats.Requests))
+	}
+	s.log = res.Log
+	return s, nil
+}
+
+// failed reports whether terraform itself failed (a non-empty no-change plan is a
+// finding, not a failure).
+func (s Sample) failed() bool {
+	return s.ExitCode != 0 && !(s.Phase == PhasePlan && s.ExitCode == 2)
+}
+
+func (s Sample) failure() error {
+	return fmt.Errorf("bench: %s %s N=%d round %d failed: %s\n--- %s (last lines) ---\n%s",
+		s.Config, s.Phase, s.N, s.Round, strings.Join(s.Problems, "; "), s.log, tail(s.log, 40))
+}
+
+func (r *runner) progress(s Sample) {
+	line := fmt.Sprintf("round %d  N=%-5d %-7s %-5s %8.2fs  load %.2f", s.Round, s.N, s.Phase, s.Config, s.Wall.Seconds(), s.Load1)
+	if s.Config == ConfigFlero {
+		line += fmt.Sprintf("  %6d req (%.2f/object)", s.Stats.Requests, float64(s.Stats.Requests)/float64(s.N))
+		if s.Providers > 0 {
+			line += fmt.Sprintf("  peak RSS %.1f MiB (%d provider processes)", float64(s.PeakRSSKiB)/1024, s.Providers)
+		}
+		if s.Stats.Status429+s.Stats.Status5xx > 0 {
+			line += fmt.Sprintf("  429: %d 5xx: %d", s.Stats.Status429, s.Stats.Status5xx)
+		}
+	}
+	if len(s.Problems) > 0 {
+		line += "  PROBLEM: " + strings.Join(s.Problems, "; ")
+	}
+	fmt.Fprintln(r.out, line)
+	if r.opts.Verbose && s.Config == ConfigFlero {
+		fmt.Fprint(r.out, formatRoutes(s.Stats.ByRoute, "      "))
+	}
+}
+
+// rateLimited applies RateN objects against a server limited to Rate requests/s.
+func (r *runner) rateLimited(ctx context.Context) (*RateResult, error) {
+	n := r.opts.RateN
+	spec, err := Generate(n, r.opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(r.work, fmt.Sprintf("ratelimited-n%d", n))
+	dir := filepath.Join(base, ConfigFlero)
+	for _, d := range []string{filepath.Join(base, "server"), dir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if !r.opts.Keep {
+		defer os.RemoveAll(base)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), spec.Flero(false), 0o644); err != nil {
+		return nil, err
+	}
+	srv, err := StartServer(filepath.Join(base, "server"), server.RateLimit{RPS: r.opts.Rate, Burst: r.opts.RateBurst})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+
+	fmt.Fprintf(r.out, "rate-limited apply: N=%d, server limited to %g requests/s (burst %s)\n", n, r.opts.Rate, burstName(r.opts.RateBurst))
+	s, err := r.phase(ctx, srv, dir, ConfigFlero, PhaseApply, 1, n)
+	rr := &RateResult{N: n, Rate: r.opts.Rate, Burst: r.opts.RateBurst, Sample: s, StartLoad1: s.Load1, FailedRes: n - s.Resources}
+	if w := s.Stats.Window().Seconds(); w > 0 {
+		rr.Achieved = float64(s.Stats.Accepted) / w
+	}
+	if w := s.Wall.Seconds(); w > 0 {
+		rr.OverWall = float64(s.Stats.Accepted) / w
+	}
+	r.progress(s)
+	if s.failed() {
+		fmt.Fprintf(r.out, "--- %s (last lines) ---\n%s\n", s.log, tail(s.log, 20))
+	}
+	fmt.Fprintf(r.out, "  achieved %.1f requests/s (%.2f × R) between first and last answer, %.1f/s over the whole apply; %d 429s; %d objects failed\n",
+		rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, s.Stats.Status429, rr.FailedRes)
+	return rr, err
+}
+
+func burstName(b int) string {
+	if b <= 0 {
+		return "default"
+	}
+	return strconv.Itoa(b)
+}
+
+// loadavg is /proc/loadavg's three load averages.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func load1() float64 {
+	f := strings.Fields(loadavg())
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}

@@ -1,0 +1,168 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/server"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+// Server is the reference server run in the bench's own process, on a fresh SQLite
+// database, with counters of requests per route and per status class.
+type Server struct {
+	URL   string // http://127.0.0.1:port
+	Token string // an API token of an ordinary active user (it creates the organization)
+
+	st       *store.Store
+	hs       *http.Server
+	done     chan struct{}
+	counters *server.Counters
+
+	total, accepted, tooMany, serverErr atomic.Int64
+	first, last                         atomic.Int64 // unix nanos of the first and last answer since Reset
+}
+
+// StartServer opens a new database in dir and serves it on 127.0.0.1. A zero
+// RateLimit serves without a limit.
+func StartServer(dir string, rl server.RateLimit) (*Server, error) {
+	st, err := store.Open(filepath.Join(dir, "flero.db"), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	if _, err := st.Bootstrap(ctx, store.NewToken()); err != nil {
+		st.Close()
+		return nil, err
+	}
+	_, token, err := st.IssueToken(ctx, "bench@bench.example.com", "Bench", "flero-bench")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	s := &Server{URL: "http://" + ln.Addr().String(), Token: token, st: st, counters: server.NewCounters(), done: make(chan struct{})}
+	h := server.New(server.Options{Store: st, RateLimit: rl, Counters: s.counters})
+	s.hs = &http.Server{Handler: s.count(h), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(s.done)
+		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Printf("flero-bench: server: %v\n", err)
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server and closes the database.
+func (s *Server) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.hs.Shutdown(ctx); err != nil {
+		s.hs.Close()
+	}
+	<-s.done
+	s.st.Close()
+}
+
+// count wraps the API handler with the status counters.
+func (s *Server) count(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		s.total.Add(1)
+		switch {
+		case sw.status == http.StatusTooManyRequests:
+			s.tooMany.Add(1)
+		case sw.status >= 500:
+			s.serverErr.Add(1)
+			s.accepted.Add(1)
+		default:
+			s.accepted.Add(1)
+		}
+		now := time.Now().UnixNano()
+		s.first.CompareAndSwap(0, now)
+		s.last.Store(now)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Stats are the server's counters since the last Reset.
+type Stats struct {
+	Requests  int64            // every request
+	Accepted  int64            // every request not refused with 429
+	Status429 int64            // refused by the rate limit
+	Status5xx int64            // server errors
+	First     time.Time        // first answer (zero: none)
+	Last      time.Time        // last answer
+	ByRoute   map[string]int64 // "METHOD pattern" -> requests, only routes with some
+}
+
+// Window is the time from the first answer to the last.
+func (st Stats) Window() time.Duration {
+	if st.First.IsZero() {
+		return 0
+	}
+	return st.Last.Sub(st.First)
+}
+
+// Stats returns the counters.
+func (s *Server) Stats() Stats {
+	st := Stats{
+		Requests:  s.total.Load(),
+		Accepted:  s.accepted.Load(),
+		Status429: s.tooMany.Load(),
+		Status5xx: s.serverErr.Load(),
+		ByRoute:   map[string]int64{},
+	}
+	if f := s.first.Load(); f != 0 {
+		st.First, st.Last = time.Unix(0, f), time.Unix(0, s.last.Load())
+	}
+	for _, r := range api.Routes {
+		if n := s.counters.Requests(r.Method, r.Pattern); n > 0 {
+			st.ByRoute[r.Method+" "+r.Pattern] = n
+		}
+	}
+	return st
+}
+
+// Reset zeroes the counters.
+func (s *Server) Reset() {
+	s.counters.Reset()
+	s.total.Store(0)
+	s.accepted.Store(0)
+	s.tooMany.Store(0)
+	s.serverErr.Store(0)
+	s.first.Store(0)
+	s.last.Store(0)
+}
