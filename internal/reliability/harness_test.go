@@ -256,20 +256,22 @@ func (w *workdir) Run(args ...string) tfRun {
 }
 
 func withDefaults(args []string) []string {
-	out := append([]string{}, args...)
+	var flags []string
 	switch args[0] {
 	case "plan", "apply", "destroy", "import", "refresh":
-		out = append(out, "-no-color", "-input=false")
+		flags = append(flags, "-no-color", "-input=false")
 	case "validate", "show", "output":
-		out = append(out, "-no-color")
+		flags = append(flags, "-no-color")
 	}
 	if args[0] == "apply" || args[0] == "destroy" {
 		saved := len(args) > 1 && !strings.HasPrefix(args[len(args)-1], "-")
 		if !saved {
-			out = append(out, "-auto-approve")
+			flags = append(flags, "-auto-approve")
 		}
 	}
-	return out
+	// Flags go before any positional argument (a saved plan file).
+	out := append([]string{args[0]}, flags...)
+	return append(out, args[1:]...)
 }
 
 // MustRun runs terraform and fails the test unless it exits 0.
