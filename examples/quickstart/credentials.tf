@@ -14,12 +14,13 @@ resource "flero_credential" "stripe" {
 }
 
 # Organization scope (Enterprise only): every workspace of the organization can use it.
+# make demo narrows it to workspace scope, after workflows in other workspaces used it.
 resource "flero_credential" "salesforce" {
   workspace_id = flero_workspace.payments.id
   name         = "salesforce-prod"
   type         = "salesforce"
   description  = "The corporate Salesforce org, used by every workspace"
-  scope        = "organization"
+  scope        = var.salesforce_scope
   data_wo = {
     client_id     = "3MVG9acme"
     client_secret = var.salesforce_client_secret

@@ -10,12 +10,18 @@ variable "email_domain" {
   default     = "acme.example"
 }
 
-# make demo flips this to "organization" to show how a scope change is reviewed in a plan:
-#   terraform plan -var stripe_scope=organization
+# make demo flips these two to show how scope changes are reviewed in a plan:
+#   terraform plan -var stripe_scope=organization -var salesforce_scope=workspace
 variable "stripe_scope" {
   description = "Scope of the shared Stripe key: personal, workspace or organization."
   type        = string
   default     = "workspace"
+}
+
+variable "salesforce_scope" {
+  description = "Scope of the corporate Salesforce credential."
+  type        = string
+  default     = "organization"
 }
 
 # Secrets are ephemeral: they reach the credentials' write-only data and never the plan
