@@ -88,11 +88,24 @@ func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule string) {
 // the token's access, read once per run. A refusal or a failed look-up is an error on
 // the attribute at.
 func (r *ResourceWithConfigure) CheckManage(ctx context.Context, diags *diag.Diagnostics, action rules.ManageAction, orgID, workspaceID string, at path.Path) {
+	r.checkManage(ctx, diags, action, orgID, workspaceID, at, false)
+}
+
+// CheckManageToRemove is CheckManage for a destroy: an organization or workspace that
+// is already gone leaves nothing to check (Delete treats not-found as done).
+func (r *ResourceWithConfigure) CheckManageToRemove(ctx context.Context, diags *diag.Diagnostics, action rules.ManageAction, orgID, workspaceID string, at path.Path) {
+	r.checkManage(ctx, diags, action, orgID, workspaceID, at, true)
+}
+
+func (r *ResourceWithConfigure) checkManage(ctx context.Context, diags *diag.Diagnostics, action rules.ManageAction, orgID, workspaceID string, at path.Path, removing bool) {
 	run := r.Run()
 	if run == nil {
 		return
 	}
 	actor, err := run.Actor(ctx, orgID, workspaceID)
+	if removing && IsNotFound(err) {
+		return
+	}
 	if err != nil {
 		AddLookupError(diags, at, organizationOrWorkspace(orgID, workspaceID), err)
 		return

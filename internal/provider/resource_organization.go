@@ -199,7 +199,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	orgID := state.ID.ValueString()
 
 	if change == framework.Delete {
-		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
 		return
 	}
 

@@ -216,25 +216,27 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		return // a change of the email's case only: nothing reaches the API
 	}
 
-	orgs := []types.String{plan.OrganizationID}
-	switch change {
-	case framework.Delete:
-		orgs = []types.String{state.OrganizationID}
-	case framework.Replace:
-		orgs = []types.String{state.OrganizationID, plan.OrganizationID}
+	if change == framework.Delete || change == framework.Replace {
+		r.checkOrganization(ctx, &resp.Diagnostics, state.OrganizationID.ValueString(), true)
 	}
-	for _, org := range orgs {
-		if !framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
-			framework.ID("organization_id", org)) {
-			continue
-		}
-		r.checkOrganization(ctx, &resp.Diagnostics, org.ValueString())
+	if change == framework.Delete {
+		return
+	}
+	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
+		framework.ID("organization_id", plan.OrganizationID)) {
+		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
 	}
 }
 
-func (r *organizationMembershipResource) checkOrganization(ctx context.Context, diags *diag.Diagnostics, orgID string) {
+// checkOrganization applies rules 7 and 6 to a membership change in orgID; removing
+// says the membership is being destroyed (an organization already gone leaves nothing
+// to check).
+func (r *organizationMembershipResource) checkOrganization(ctx context.Context, diags *diag.Diagnostics, orgID string, removing bool) {
 	at := path.Root("organization_id")
 	org, _, err := r.Run().OrganizationAfterApply(ctx, orgID)
+	if removing && framework.IsNotFound(err) {
+		return
+	}
 	if err != nil {
 		framework.AddLookupError(diags, at, "organization "+orgID, err)
 		return

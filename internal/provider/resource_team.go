@@ -163,9 +163,9 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	case framework.Update:
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", path.Root("id"))
 	case framework.Delete:
-		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
+		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 	case framework.Replace:
-		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
+		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
 		if framework.Known(&resp.Diagnostics, "the token may create teams in this organization", framework.ID("organization_id", plan.OrganizationID)) {

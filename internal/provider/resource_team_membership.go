@@ -147,7 +147,7 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 
 	if change == framework.Delete || change == framework.Replace {
-		r.checkTeam(ctx, &resp.Diagnostics, state.TeamID.ValueString(), "")
+		r.checkTeam(ctx, &resp.Diagnostics, state.TeamID.ValueString(), "", true)
 	}
 	if change == framework.Create || change == framework.Replace {
 		if !framework.Known(&resp.Diagnostics, "the token may manage this team's members", framework.ID("team_id", plan.TeamID)) {
@@ -157,16 +157,24 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 		if framework.Known(&resp.Diagnostics, "the user is a member of the team's organization", framework.ID("user_id", plan.UserID)) {
 			userID = plan.UserID.ValueString()
 		}
-		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), userID)
+		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), userID, false)
 	}
 }
 
 // checkTeam checks the token's right to manage the team and, when userID is given,
-// that the user belongs to the team's organization.
-func (r *teamMembershipResource) checkTeam(ctx context.Context, diags *diag.Diagnostics, teamID, userID string) {
+// that the user belongs to the team's organization. removing says the membership is
+// being destroyed (a team already gone leaves nothing to check).
+func (r *teamMembershipResource) checkTeam(ctx context.Context, diags *diag.Diagnostics, teamID, userID string, removing bool) {
 	team, err := r.Run().Team(ctx, teamID)
+	if removing && framework.IsNotFound(err) {
+		return
+	}
 	if err != nil {
 		framework.AddLookupError(diags, path.Root("team_id"), "team "+teamID, err)
+		return
+	}
+	if removing {
+		r.CheckManageToRemove(ctx, diags, rules.ManageTeams, team.OrganizationID, "", path.Root("team_id"))
 		return
 	}
 	r.CheckManage(ctx, diags, rules.ManageTeams, team.OrganizationID, "", path.Root("team_id"))

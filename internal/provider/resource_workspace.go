@@ -167,9 +167,9 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	case framework.Update:
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaceSettings, state.OrganizationID.ValueString(), state.ID.ValueString(), path.Root("id"))
 	case framework.Delete:
-		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 	case framework.Replace:
-		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
 		if framework.Known(&resp.Diagnostics, "the token may create workspaces in this organization", framework.ID("organization_id", plan.OrganizationID)) {

@@ -214,31 +214,41 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 	}
 
 	switch change {
-	case framework.Update, framework.Delete:
-		r.checkWorkspace(ctx, &resp.Diagnostics, state, false)
+	case framework.Update:
+		r.checkWorkspace(ctx, &resp.Diagnostics, state, change)
+	case framework.Delete:
+		r.checkWorkspace(ctx, &resp.Diagnostics, state, framework.Delete)
 	case framework.Replace:
-		r.checkWorkspace(ctx, &resp.Diagnostics, state, false)
-		r.checkWorkspace(ctx, &resp.Diagnostics, plan, true)
+		r.checkWorkspace(ctx, &resp.Diagnostics, state, framework.Delete)
+		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
 	case framework.Create:
-		r.checkWorkspace(ctx, &resp.Diagnostics, plan, true)
+		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
 	}
 }
 
 // checkWorkspace checks the token's right to manage m's workspace memberships and, for
-// a new membership, that its principal belongs to the workspace's organization.
-func (r *workspaceMembershipResource) checkWorkspace(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel, isNew bool) {
+// a new membership, that its principal belongs to the workspace's organization. For a
+// destroy, a workspace already gone leaves nothing to check.
+func (r *workspaceMembershipResource) checkWorkspace(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel, change framework.Change) {
 	wsPath := path.Root("workspace_id")
 	if !framework.Known(diags, "the token may manage this workspace's memberships", framework.ID("workspace_id", m.WorkspaceID)) {
 		return
 	}
 	wsID := m.WorkspaceID.ValueString()
 	ws, err := r.Run().Workspace(ctx, wsID)
+	if change == framework.Delete && framework.IsNotFound(err) {
+		return
+	}
 	if err != nil {
 		framework.AddLookupError(diags, wsPath, "workspace "+wsID, err)
 		return
 	}
+	if change == framework.Delete {
+		r.CheckManageToRemove(ctx, diags, rules.ManageWorkspaceMemberships, ws.OrganizationID, wsID, wsPath)
+		return
+	}
 	r.CheckManage(ctx, diags, rules.ManageWorkspaceMemberships, ws.OrganizationID, wsID, wsPath)
-	if !isNew || diags.HasError() {
+	if change != framework.Create || diags.HasError() {
 		return
 	}
 

@@ -1,0 +1,155 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/flero/terraform-provider-flero/internal/acctest"
+	fleroprovider "github.com/flero/terraform-provider-flero/internal/provider"
+)
+
+// TestProvider_schemaIsValid checks the provider, resource and data source schemas
+// without Terraform.
+func TestProvider_schemaIsValid(t *testing.T) {
+	p := fleroprovider.New("test")()
+	var resp provider.SchemaResponse
+	p.Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if diags := resp.Schema.ValidateImplementation(context.Background()); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if !resp.Schema.Attributes["token"].IsSensitive() {
+		t.Fatal("token must be sensitive")
+	}
+	if n := len(p.Resources(context.Background())); n < 6 {
+		t.Fatalf("%d resources, want at least 6", n)
+	}
+	if n := len(p.DataSources(context.Background())); n < 5 {
+		t.Fatalf("%d data sources, want at least 5", n)
+	}
+}
+
+// TestAccProvider_tokenNotAccepted: a wrong token is one clear error on the token at
+// plan time, and the provider asks the API once.
+func TestAccProvider_tokenNotAccepted(t *testing.T) {
+	env := acctest.NewEnv(t)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   env.Server.ResetCounters,
+				Config:      env.ProviderConfigWithToken("flero_not_a_real_token") + testAccOrganizationConfig("never"),
+				PlanOnly:    true,
+				ExpectError: errorMatching(`Token not accepted`, `The token was not accepted by the Flero API at`),
+			},
+		},
+	})
+	if n := env.Server.TotalRequests(); n != 1 {
+		t.Fatalf("the provider sent %d requests with a bad token, want 1 (GET /v1/me)", n)
+	}
+}
+
+// TestAccProvider_endpointUnreachable: nothing listens at the endpoint.
+func TestAccProvider_endpointUnreachable(t *testing.T) {
+	acctest.PreCheck(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "flero" {
+  endpoint    = "` + closed + `"
+  token       = "anything"
+  max_retries = 0
+}
+` + testAccOrganizationConfig("never"),
+				PlanOnly:    true,
+				ExpectError: errorMatching(`Flero API unreachable`, `could not reach the Flero API at `+closed),
+			},
+		},
+	})
+}
+
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	acctest.PreCheck(t)
+	providerBlock := func(endpoint, timeout string) string {
+		return fmt.Sprintf(`
+provider "flero" {
+  endpoint        = %[1]q
+  token           = "x"
+  request_timeout = %[2]q
+}
+`, endpoint, timeout) + testAccOrganizationConfig("never")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      providerBlock("ftp://api.flero.example", "30s"),
+				PlanOnly:    true,
+				ExpectError: errorMatching("endpoint must be an absolute http:// or https:// URL"),
+			},
+			{
+				Config:      providerBlock("https://api.flero.example", "soon"),
+				PlanOnly:    true,
+				ExpectError: errorMatching("request_timeout must be a positive duration"),
+			},
+		},
+	})
+}
+
+// errorMatching matches an error output that holds each phrase, in order, whatever
+// line wrapping Terraform applied.
+func errorMatching(phrases ...string) *regexp.Regexp {
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		words := strings.Fields(p)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		parts[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
+}
+
+// importID builds a composite import id from attributes of addr, joined by "/".
+func importID(addr string, attrs ...string) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		values := make([]string, len(attrs))
+		for i, a := range attrs {
+			v, err := acctest.Attr(s, addr, a)
+			if err != nil {
+				return "", err
+			}
+			values[i] = v
+		}
+		return strings.Join(values, "/"), nil
+	}
+}
+
+// changeOutOfBand is a plan check that changes the platform between plan and apply.
+type changeOutOfBand func() error
+
+func (f changeOutOfBand) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
