@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -113,6 +114,59 @@ provider "flero" {
 				Config:      providerBlock("https://api.flero.example", "soon"),
 				PlanOnly:    true,
 				ExpectError: errorMatching("request_timeout must be a positive duration"),
+			},
+		},
+	})
+}
+
+// TestAccProvider_missingToken: no token in the block nor in the environment.
+func TestAccProvider_missingToken(t *testing.T) {
+	env := acctest.NewEnv(t)
+	if os.Getenv(fleroprovider.EnvToken) != "" {
+		t.Skipf("%s is set in the environment", fleroprovider.EnvToken)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      fmt.Sprintf("provider \"flero\" {\n  endpoint = %q\n}\n", env.Server.URL) + testAccOrganizationConfig("never"),
+				PlanOnly:    true,
+				ExpectError: errorMatching("Missing token", "Set token in the provider block, or the FLERO_TOKEN environment variable"),
+			},
+		},
+	})
+	if n := env.Server.TotalRequests(); n != 0 {
+		t.Fatalf("the provider sent %d requests without a token", n)
+	}
+}
+
+// TestAccProvider_configurationKnownOnlyAtApply: an endpoint that comes from another
+// resource is unknown while planning; the plan does not fail and the apply, once the
+// value is known, creates the objects.
+func TestAccProvider_configurationKnownOnlyAtApply(t *testing.T) {
+	env := acctest.NewEnv(t)
+	name := acctest.RandomName("late")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %[1]q
+}
+
+provider "flero" {
+  endpoint = terraform_data.endpoint.output
+  token    = %[2]q
+}
+`, env.Server.URL, env.Server.AdminToken) + testAccOrganizationConfig(name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("flero_organization.test", plancheck.ResourceActionCreate)},
+				},
+				Check: env.Exists("flero_organization.test"),
 			},
 		},
 	})
