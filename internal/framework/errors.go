@@ -83,7 +83,8 @@ func AddAPIError(diags *diag.Diagnostics, op, object string, err error, paths ..
 				"Run terraform plan again to review the current state, then apply.%s", op, object, requestID(apiErr)))
 		return
 	case errors.Is(err, client.ErrUnauthorized):
-		diags.AddAttributeError(path.Root("token"), "Token not accepted",
+		// The provider checked the token when it was configured: it was revoked since.
+		diags.AddError("Token not accepted",
 			fmt.Sprintf("The Flero API did not accept the provider's token while trying to %s %s: %s%s", op, object, apiErr.Message, requestID(apiErr)))
 		return
 	}

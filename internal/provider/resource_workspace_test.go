@@ -193,3 +193,26 @@ resource "flero_workspace" "test" {
 }
 `, org, name, description, domain)
 }
+
+// TestAccWorkspace_nameTaken: the API's field error lands on the attribute, with the
+// platform's message.
+func TestAccWorkspace_nameTaken(t *testing.T) {
+	env := acctest.NewEnv(t)
+	org := acctest.RandomName("org")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(testAccWorkspaceConfig(org, "prod", "", "") + `
+resource "flero_workspace" "twin" {
+  organization_id = flero_workspace.test.organization_id
+  name            = flero_workspace.test.name
+}
+`),
+				ExpectError: errorMatching(`Conflict (create workspace "prod")`, `with flero_workspace.twin`),
+			},
+		},
+	})
+}
