@@ -15,5 +15,9 @@ func CreateCredentialRule(scope Scope) string {
 	if scope == ScopePersonal {
 		return "Creating a personal credential needs the editor role or above in its workspace"
 	}
-	return fmt.Sprintf("Creating a %s-scoped credential needs the admin or owner role in its workspace (or organization admin)", scope)
+	article := "a"
+	if scope == ScopeOrganization {
+		article = "an"
+	}
+	return fmt.Sprintf("Creating %s %s-scoped credential needs the admin or owner role in its workspace (or organization admin)", article, scope)
 }

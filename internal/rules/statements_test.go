@@ -34,7 +34,10 @@ func TestRuleStatementsMatchRefusals(t *testing.T) {
 	if v := CheckCredentialAction(editor, ActionCreate, Credential{Name: "k", Scope: ScopePersonal, OwnerID: "usr_1"}); v != nil {
 		t.Errorf("an editor may create a personal credential, got %v", v)
 	}
-	if !strings.Contains(CreateCredentialRule(ScopeWorkspace), "workspace-scoped") {
-		t.Errorf("statement for workspace scope: %q", CreateCredentialRule(ScopeWorkspace))
+	if got := CreateCredentialRule(ScopeWorkspace); !strings.HasPrefix(got, "Creating a workspace-scoped credential needs the admin or owner role") {
+		t.Errorf("statement for workspace scope: %q", got)
+	}
+	if got := CreateCredentialRule(ScopeOrganization); !strings.HasPrefix(got, "Creating an organization-scoped credential") {
+		t.Errorf("statement for organization scope: %q", got)
 	}
 }
