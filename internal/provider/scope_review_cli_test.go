@@ -1,0 +1,296 @@
+package provider_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+
+	"github.com/flero/terraform-provider-flero/internal/acctest"
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/provider"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+)
+
+// plugin-testing cannot see warnings, so these tests run the real terraform CLI on a
+// configuration and read its output: the provider is served in-process (as
+// plugin-testing does) and Terraform reattaches to it through TF_REATTACH_PROVIDERS.
+
+// TestAccCredentialCLI_scopeReviewWarnings: a real `terraform plan` that narrows an
+// organization-scoped credential shows the in-place `~ scope` change and the warning
+// that lists the other workspace and the workflow that used it; widening it back
+// warns how many workspaces gain it.
+func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("review"), Plan: "enterprise"})
+	var home, growth *api.Workspace
+	for _, ws := range []struct {
+		name string
+		dst  **api.Workspace
+	}{{"payments", &home}, {"growth", &growth}, {"sandbox", new(*api.Workspace)}} {
+		w, err := env.Admin.Workspaces.Create(ctx, o.ID, api.CreateWorkspaceRequest{Name: ws.name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*ws.dst = w
+	}
+	tf := newTerraformCLI(t, env.ProviderConfig())
+	secret := randomSecret(t)
+	cfg := func(scope string) string {
+		return ephemeralSecretVariable + testAccCredentialConfig("stripe-live", scope, dataWOVar(1), home.ID)
+	}
+	tf.write(cfg("organization"))
+	tf.run(t, "apply", "-auto-approve", "-var", "secret="+secret)
+	id := tf.output(t, "flero_credential.x", "id")
+
+	// Another workspace's workflow uses the credential (organization scope allows it).
+	for i := 0; i < 2; i++ {
+		if err := env.Admin.Credentials.RecordUse(ctx, id, api.RecordUseRequest{Workflow: "nightly-sync", WorkspaceID: growth.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	tf.write(cfg("workspace"))
+	out := tf.run(t, "plan", "-var", "secret="+secret)
+	t.Logf("terraform plan (narrowing):\n%s", out)
+	flat := flattenSpaces(out)
+	for _, want := range []string{
+		`flero_credential.x will be updated in-place`,
+		`~ scope = "organization" -> "workspace"`,
+		`Warning: Narrowing credential "stripe-live" from organization to workspace scope`,
+		`Only workflows in workspace "payments" keep access`,
+		`workspace "growth", workflow "nightly-sync" (2 uses)`,
+		`Plan: 0 to add, 1 to change, 0 to destroy.`,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("terraform plan does not show %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "must be replaced") || strings.Contains(out, secret) {
+		t.Errorf("the plan replaces the credential or shows its secret:\n%s", out)
+	}
+
+	// Apply the narrowing, then plan to widen again.
+	tf.run(t, "apply", "-auto-approve", "-var", "secret="+secret)
+	if got := tf.output(t, "flero_credential.x", "id"); got != id {
+		t.Fatalf("the narrowing replaced the credential: id %s, was %s", got, id)
+	}
+	tf.write(cfg("organization"))
+	flat = flattenSpaces(tf.run(t, "plan", "-var", "secret="+secret))
+	if want := `Warning: Widening credential "stripe-live" from workspace to organization scope`; !strings.Contains(flat, want) {
+		t.Errorf("no widening warning:\n%s", flat)
+	}
+	if want := `members of 2 other workspace(s) of the organization gain it`; !strings.Contains(flat, want) {
+		t.Errorf("the widening warning does not count the workspaces:\n%s", flat)
+	}
+
+	// No warning when the scope does not change.
+	tf.write(cfg("workspace"))
+	flat = flattenSpaces(tf.run(t, "plan", "-var", "secret="+secret))
+	if strings.Contains(flat, "Warning:") || !strings.Contains(flat, "No changes.") {
+		t.Errorf("an unchanged scope planned something or warned:\n%s", flat)
+	}
+	tf.run(t, "destroy", "-auto-approve", "-var", "secret="+secret)
+}
+
+// TestAccCredentialCLI_checkedAtApply: the workspace is created in the same run, so the
+// plan warns on workspace_id that the rules are checked at apply, quoting them; the
+// apply then fails with the rule's message, verbatim.
+func TestAccCredentialCLI_checkedAtApply(t *testing.T) {
+	env := acctest.NewEnv(t)
+	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("later")})
+	tf := newTerraformCLI(t, env.ProviderConfig())
+	workspace := fmt.Sprintf(`
+resource "flero_workspace" "home" {
+  organization_id = %[1]q
+  name            = "home"
+}
+`, o.ID)
+	tf.write(workspace + testAccCredentialConfig("wide", "organization", dataWO(randomSecret(t), 1)))
+
+	out := tf.run(t, "plan")
+	t.Logf("terraform plan (workspace unknown):\n%s", out)
+	flat := flattenSpaces(out)
+	for _, want := range []string{
+		"Warning: Rule will be checked at apply",
+		"with flero_credential.x",
+		rules.CreateCredentialRule(rules.ScopeOrganization),
+		rules.ScopeRequiresEnterpriseRule,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, flat)
+		}
+	}
+	out, err := tf.exec("apply", "-auto-approve")
+	if err == nil {
+		t.Fatalf("the apply succeeded:\n%s", out)
+	}
+	if want := rules.CheckScopeAllowed(o.Name, rules.PlanFree, rules.ScopeOrganization).Message; !strings.Contains(flattenSpaces(out), want) {
+		t.Errorf("the apply error does not carry the rule's message %q:\n%s", want, out)
+	}
+	// terraform destroy plans the configuration first, and the refused credential
+	// would fail that plan: destroy with the workspace alone.
+	tf.write(workspace)
+	tf.run(t, "destroy", "-auto-approve")
+}
+
+// TestAccCredentialCLI_inactiveWarning: the owner of a personal credential left the
+// organization and came back; the plan has no change and warns why the credential is
+// inactive.
+func TestAccCredentialCLI_inactiveWarning(t *testing.T) {
+	env := acctest.NewEnv(t)
+	o, ws := credentialTenancy(t, env, "free")
+	userID, token := credentialMember(t, env, o, ws, "leaver@example.com", "editor")
+	tf := newTerraformCLI(t, env.ProviderConfigWithToken(token))
+	tf.write(testAccCredentialConfig("mine", "personal", dataWO(randomSecret(t), 1), ws.ID))
+	tf.run(t, "apply", "-auto-approve")
+	leaveAndRejoin(t, env, o.ID, userID, "leaver@example.com")
+
+	flat := flattenSpaces(tf.run(t, "plan"))
+	for _, want := range []string{"No changes.", "Warning: Credential is inactive", rules.InactiveReason("mine")} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, flat)
+		}
+	}
+	tf.run(t, "destroy", "-auto-approve")
+}
+
+// ---------------------------------------------------------------------------
+// The terraform CLI against the in-process provider.
+
+type terraformCLI struct {
+	bin, dir string
+	env      []string
+}
+
+// newTerraformCLI serves the provider in-process until the test ends and prepares a
+// working directory whose configuration starts with providerBlock.
+func newTerraformCLI(t *testing.T, providerBlock string) *terraformCLI {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig)
+	closed := make(chan struct{})
+	factory := providerserver.NewProtocol6(provider.New("test")())
+	go func() {
+		err := tf6server.Serve("registry.terraform.io/flero/flero", func() tfprotov6.ProviderServer { return factory() },
+			tf6server.WithDebug(ctx, reattach, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t))
+		if err != nil {
+			t.Errorf("serving the provider: %v", err)
+		}
+	}()
+	var rc *plugin.ReattachConfig
+	select {
+	case rc = <-reattach:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the provider did not start")
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-closed
+	})
+	type addr struct{ Network, String string }
+	info, err := json.Marshal(map[string]any{"registry.terraform.io/flero/flero": map[string]any{
+		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
+		"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cliConfig := filepath.Join(dir, "terraformrc")
+	if err := os.WriteFile(cliConfig, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(dir, "work")
+	if err := os.Mkdir(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "provider.tf"), []byte(`
+terraform {
+  required_providers {
+    flero = { source = "flero/flero" }
+  }
+}
+`+providerBlock), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var environ []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "TF_") {
+			environ = append(environ, kv)
+		}
+	}
+	environ = append(environ, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+		"TF_CLI_CONFIG_FILE="+cliConfig, "TF_REATTACH_PROVIDERS="+string(info))
+	tf := &terraformCLI{bin: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: work, env: environ}
+	tf.run(t, "init")
+	return tf
+}
+
+// write sets the configuration besides the provider block.
+func (c *terraformCLI) write(config string) {
+	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
+		panic(err)
+	}
+}
+
+// exec runs terraform with args (and -no-color) and returns its combined output.
+func (c *terraformCLI) exec(args ...string) (string, error) {
+	cmd := exec.Command(c.bin, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// run is exec that fails the test when terraform fails.
+func (c *terraformCLI) run(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := c.exec(args...)
+	if err != nil {
+		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// output reads an attribute of a resource from the state.
+func (c *terraformCLI) output(t *testing.T, addr, attr string) string {
+	t.Helper()
+	out := c.run(t, "show", "-json")
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address string         `json:"address"`
+					Values  map[string]any `json:"values"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == addr {
+			return fmt.Sprint(r.Values[attr])
+		}
+	}
+	t.Fatalf("%s is not in the state", addr)
+	return ""
+}
