@@ -68,7 +68,7 @@ const (
 const maxProbeWait = 500 * time.Millisecond
 
 // rateSampleWindow is the shortest span over which the refill rate is measured.
-const rateSampleWindow = 250 * time.Millisecond
+const rateSampleWindow = 500 * time.Millisecond
 
 func newRateLimiter(maxPause time.Duration) *rateLimiter {
 	return &rateLimiter{maxPause: maxPause, changed: make(chan struct{})}
