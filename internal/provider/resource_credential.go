@@ -132,7 +132,8 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"status": schema.StringAttribute{
 				Description: "active, or inactive: a personal credential whose owner left the organization is deactivated (not deleted); " +
-					"the plan then warns why.",
+					"the plan then warns why. When the provider's own user left the organization, the platform no longer shows them the credential: " +
+					"the provider keeps it in the state as inactive; remove it from the configuration to forget it.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -178,6 +179,15 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	cred, err := r.Client().Credentials.Get(ctx, state.ID.ValueString())
 	if framework.IsNotFound(err) {
+		if r.ownerLeftOrganization(ctx, state) {
+			// Rule 8: the token's user left the organization, which hides it and all
+			// it holds, and their personal credentials there were deactivated, not
+			// deleted. Keep the credential as inactive (the plan warns why) rather than
+			// planning to create it again where the user no longer belongs.
+			state.Status = types.StringValue(string(rules.StatusAfterOwnerLeft(credentialRule(state), rules.CredentialStatus(state.Status.ValueString()))))
+			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -189,6 +199,22 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	// (null after an import).
 	resp.Diagnostics.Append(resp.State.Set(ctx, credentialFromAPI(cred, state))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, cred.Version)...)
+}
+
+// ownerLeftOrganization reports whether a credential that reads as not found is a
+// personal credential of the token's user in an organization the user no longer
+// belongs to (the organization reads as not found too).
+func (r *credentialResource) ownerLeftOrganization(ctx context.Context, state credentialModel) bool {
+	run := r.Run()
+	if run == nil || state.Scope.ValueString() != string(rules.ScopePersonal) || state.OrganizationID.ValueString() == "" {
+		return false
+	}
+	me, err := run.Me(ctx)
+	if err != nil || me.ID != state.OwnerID.ValueString() {
+		return false
+	}
+	_, err = run.Organization(ctx, state.OrganizationID.ValueString())
+	return framework.IsNotFound(err)
 }
 
 func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

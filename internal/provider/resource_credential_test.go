@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -742,34 +743,55 @@ func TestAccCredential_changedBetweenPlanAndApply(t *testing.T) {
 }
 
 // TestAccCredential_inactiveAfterOwnerLeft: the owner of a personal credential leaves
-// the organization (rule 8: deactivated, not deleted) and comes back; the credential
-// reads as inactive, and that is no diff.
+// the organization (rule 8: deactivated, not deleted). Their plan, although the
+// platform now hides the organization from them, shows no change and the credential
+// as inactive; once they are back in the organization it reads as inactive from the
+// API, still without a diff; and they can delete it.
 func TestAccCredential_inactiveAfterOwnerLeft(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
 	userID, token := credentialMember(t, env, o, ws, "leaver@example.com", "editor")
 	cfg := env.ProviderConfigWithToken(token) + testAccCredentialConfig("mine", "personal", dataWO(randomSecret(t), 1), ws.ID)
+	inactive := func() resource.TestStep {
+		return resource.TestStep{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+			},
+		}
+	}
+	left, back := inactive(), inactive()
+	left.PreConfig = func() { leaveOrganization(t, env, o.ID, userID) }
+	back.PreConfig = func() { joinOrganization(t, env, o.ID, "leaver@example.com") }
+	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             acctest.CheckDestroyWith(env.Client(token)),
+		CheckDestroy: func(s *terraform.State) error {
+			// Deleted for real: the store no longer holds it.
+			return env.Server.Store().Read(context.Background(), func(tx *store.Tx) error {
+				if _, err := tx.Credential(id); !errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("credential %s after destroy: %v", id, err)
+				}
+				return nil
+			})
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
 				},
-			},
-			{
-				PreConfig: func() { leaveAndRejoin(t, env, o.ID, userID, "leaver@example.com") },
-				Config:    cfg,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("status"), knownvalue.StringExact("inactive")),
+				Check: func(s *terraform.State) (err error) {
+					id, err = acctest.Attr(s, credAddr, "id")
+					return err
 				},
 			},
+			left,
+			back,
 		},
 	})
 }
@@ -1036,15 +1058,19 @@ func credentialMember(t *testing.T, env *acctest.Env, o *api.Organization, ws *a
 	return userID, token
 }
 
-// leaveAndRejoin removes the user from the organization (which deactivates their
-// personal credentials there) and invites them back as a member.
-func leaveAndRejoin(t *testing.T, env *acctest.Env, orgID, userID, email string) {
+// leaveOrganization removes the user from the organization, which deactivates their
+// personal credentials there.
+func leaveOrganization(t *testing.T, env *acctest.Env, orgID, userID string) {
 	t.Helper()
-	ctx := context.Background()
-	if err := env.Admin.OrganizationMemberships.Delete(ctx, orgID, userID, client.WriteOptions{}); err != nil {
+	if err := env.Admin.OrganizationMemberships.Delete(context.Background(), orgID, userID, client.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Admin.OrganizationMemberships.Create(ctx, orgID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
+}
+
+// joinOrganization makes the user (back) a member of the organization.
+func joinOrganization(t *testing.T, env *acctest.Env, orgID, email string) {
+	t.Helper()
+	if _, err := env.Admin.OrganizationMemberships.Create(context.Background(), orgID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -148,8 +148,9 @@ resource "flero_workspace" "home" {
 }
 
 // TestAccCredentialCLI_inactiveWarning: the owner of a personal credential left the
-// organization and came back; the plan has no change and warns why the credential is
-// inactive.
+// organization; their plan has no change and warns why the credential is inactive,
+// both while they are out of the organization (it is hidden from them) and once they
+// are back.
 func TestAccCredentialCLI_inactiveWarning(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
@@ -157,14 +158,20 @@ func TestAccCredentialCLI_inactiveWarning(t *testing.T) {
 	tf := newTerraformCLI(t, env.ProviderConfigWithToken(token))
 	tf.write(testAccCredentialConfig("mine", "personal", dataWO(randomSecret(t), 1), ws.ID))
 	tf.run(t, "apply", "-auto-approve")
-	leaveAndRejoin(t, env, o.ID, userID, "leaver@example.com")
 
-	flat := flattenSpaces(tf.run(t, "plan"))
-	for _, want := range []string{"No changes.", "Warning: Credential is inactive", rules.InactiveReason("mine")} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the plan does not say %q:\n%s", want, flat)
+	check := func(when string) {
+		t.Helper()
+		flat := flattenSpaces(tf.run(t, "plan"))
+		for _, want := range []string{"No changes.", "Warning: Credential is inactive", rules.InactiveReason("mine")} {
+			if !strings.Contains(flat, want) {
+				t.Errorf("%s, the plan does not say %q:\n%s", when, want, flat)
+			}
 		}
 	}
+	leaveOrganization(t, env, o.ID, userID)
+	check("out of the organization")
+	joinOrganization(t, env, o.ID, "leaver@example.com")
+	check("back in the organization")
 	tf.run(t, "destroy", "-auto-approve")
 }
 
