@@ -112,6 +112,14 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		// When the server asks for a wait that outlasts the context, the
+		// caller gets the server's answer now rather than a bare deadline
+		// error later.
+		if ra, ok := parseRetryAfter(resp.Header.Get(api.HeaderRetryAfter), time.Now()); ok {
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < min(ra, c.cfg.MaxRetryAfter) {
+				return false, nil
+			}
+		}
 		return true, nil
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		if resp.StatusCode == http.StatusInternalServerError && st.internalErrors.Add(1) > maxInternalErrorRetries {

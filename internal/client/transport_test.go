@@ -320,6 +320,26 @@ func TestRetryAfterIsCapped(t *testing.T) {
 	}
 }
 
+func TestRetryAfterBeyondTheDeadlineReturnsTheAnswer(t *testing.T) {
+	var calls atomic.Int32
+	_, c := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "20")
+		writeErr(w, 429, api.CodeRateLimited, "slow down")
+	})
+	c.cfg.MaxRetryAfter = time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := c.Me(ctx)
+	if !errors.Is(err, ErrRateLimited) || calls.Load() != 1 {
+		t.Errorf("err = %v after %d attempts, want the 429 itself", err, calls.Load())
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Errorf("took %s", el)
+	}
+}
+
 func TestRetryAfterHTTPDate(t *testing.T) {
 	d, ok := parseRetryAfter(time.Now().Add(90*time.Second).UTC().Format(http.TimeFormat), time.Now())
 	if !ok || d < 85*time.Second || d > 91*time.Second {
