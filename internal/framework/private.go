@@ -48,3 +48,26 @@ func WriteOptions(ctx context.Context, p PrivateGetter) (client.WriteOptions, di
 	}
 	return client.WriteOptions{IfMatch: v}, diags
 }
+
+// PlanDeleteVersion is called by ModifyPlan when the plan destroys the object: it
+// records the object's current version in the planned private state, so that Delete's
+// If-Match refuses only a change made after this plan. Terraform plans the destroy of
+// an object removed from the configuration before it refreshes it, so without this the
+// plan would carry the last apply's version, and any change made outside Terraform
+// since then would fail every apply with a conflict. read returns the current version;
+// a not-found leaves the private state alone (Delete treats not-found as done), any
+// other failure is an error of the plan.
+func PlanDeleteVersion(ctx context.Context, diags *diag.Diagnostics, p PrivateSetter, object string, read func(context.Context) (int64, error)) {
+	if p == nil || read == nil {
+		return
+	}
+	v, err := read(ctx)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		AddAPIError(diags, "read", object, err)
+		return
+	}
+	diags.Append(SaveVersion(ctx, p, v)...)
+}

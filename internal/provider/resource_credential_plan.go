@@ -60,6 +60,13 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
 	case framework.Delete:
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, credentialName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
+			cred, err := r.Client().Credentials.Get(ctx, state.ID.ValueString())
+			if err != nil {
+				return 0, err
+			}
+			return cred.Version, nil
+		})
 	}
 }
 

@@ -200,6 +200,13 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 
 	if change == framework.Delete {
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
+			o, err := r.Client().Organizations.Get(ctx, orgID)
+			if err != nil {
+				return 0, err
+			}
+			return o.Version, nil
+		})
 		return
 	}
 

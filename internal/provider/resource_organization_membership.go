@@ -220,6 +220,13 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		r.checkOrganization(ctx, &resp.Diagnostics, state.OrganizationID.ValueString(), true)
 	}
 	if change == framework.Delete {
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationMembershipName(state.Email.ValueString()), func(ctx context.Context) (int64, error) {
+			m, err := r.Client().OrganizationMemberships.Get(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
+			if err != nil {
+				return 0, err
+			}
+			return m.Version, nil
+		})
 		return
 	}
 	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",

@@ -164,6 +164,13 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", path.Root("id"))
 	case framework.Delete:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, teamName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
+			t, err := r.Client().Teams.Get(ctx, state.ID.ValueString())
+			if err != nil {
+				return 0, err
+			}
+			return t.Version, nil
+		})
 	case framework.Replace:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough

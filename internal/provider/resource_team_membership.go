@@ -149,6 +149,15 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if change == framework.Delete || change == framework.Replace {
 		r.checkTeam(ctx, &resp.Diagnostics, state.TeamID.ValueString(), "", true)
 	}
+	if change == framework.Delete {
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), func(ctx context.Context) (int64, error) {
+			m, err := r.Client().TeamMemberships.Get(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
+			if err != nil {
+				return 0, err
+			}
+			return m.Version, nil
+		})
+	}
 	if change == framework.Create || change == framework.Replace {
 		if !framework.Known(&resp.Diagnostics, "the token may manage this team's members", framework.ID("team_id", plan.TeamID)) {
 			return

@@ -168,6 +168,13 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaceSettings, state.OrganizationID.ValueString(), state.ID.ValueString(), path.Root("id"))
 	case framework.Delete:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, workspaceName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
+			ws, err := r.Client().Workspaces.Get(ctx, state.ID.ValueString())
+			if err != nil {
+				return 0, err
+			}
+			return ws.Version, nil
+		})
 	case framework.Replace:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough

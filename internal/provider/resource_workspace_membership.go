@@ -218,6 +218,14 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 		r.checkWorkspace(ctx, &resp.Diagnostics, state, change)
 	case framework.Delete:
 		r.checkWorkspace(ctx, &resp.Diagnostics, state, framework.Delete)
+		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, state.describe(), func(ctx context.Context) (int64, error) {
+			principalType, principalID := state.principal()
+			m, err := r.Client().WorkspaceMemberships.Get(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+			if err != nil {
+				return 0, err
+			}
+			return m.Version, nil
+		})
 	case framework.Replace:
 		r.checkWorkspace(ctx, &resp.Diagnostics, state, framework.Delete)
 		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
