@@ -211,10 +211,16 @@ func newTerraformCLI(t *testing.T, providerBlock string) *terraformCLI {
 		<-closed
 	})
 	type addr struct{ Network, String string }
-	info, err := json.Marshal(map[string]any{"registry.terraform.io/flero/flero": map[string]any{
+	attach := map[string]any{
 		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
 		"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
-	}})
+	}
+	// "flero/flero" is registry.terraform.io/flero/flero to Terraform and
+	// registry.opentofu.org/flero/flero to OpenTofu (make testacc-tofu).
+	info, err := json.Marshal(map[string]any{
+		"registry.terraform.io/flero/flero": attach,
+		"registry.opentofu.org/flero/flero": attach,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
