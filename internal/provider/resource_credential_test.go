@@ -220,6 +220,29 @@ func TestAccCredential_dataAttribute(t *testing.T) {
 	})
 }
 
+// TestAccCredential_secretGivenOnce: the secret is given exactly once (data or
+// data_wo), data_wo with its version; refused at validation, before any request.
+func TestAccCredential_secretGivenOnce(t *testing.T) {
+	env := acctest.NewEnv(t)
+	secret := randomSecret(t)
+	cfg := func(secretAttrs string) string {
+		return env.Config(testAccCredentialConfig("once", "workspace", secretAttrs, "ws_anything"))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(""), PlanOnly: true, ExpectError: errorMatching("Exactly one of these attributes must be configured: [data,data_wo]")},
+			{Config: cfg(dataAttr(secret) + dataWO(secret, 1)), PlanOnly: true, ExpectError: errorMatching("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [data,data_wo]")},
+			{Config: cfg(fmt.Sprintf("  data_wo = { token = %q }\n", secret)), PlanOnly: true, ExpectError: errorMatching("These attributes must be configured together: [data_wo,data_wo_version]")},
+			{Config: cfg(fmt.Sprintf("  data_wo = { \"bad key\" = %q }\n  data_wo_version = 1\n", secret)), PlanOnly: true, ExpectError: errorMatching("invalid key")},
+		},
+	})
+	if n := env.Server.Requests("POST", "/v1/workspaces/{workspace_id}/credentials") + env.Server.Requests("GET", "/v1/workspaces/{workspace_id}"); n != 0 {
+		t.Errorf("%d requests for configurations refused at validation", n)
+	}
+}
+
 // TestAccCredential_importThenApplyOnce: after `terraform import` the first apply
 // sends the configured secret once (data_wo_version was null) and the next plan is
 // empty: no perpetual diff.
