@@ -1,0 +1,271 @@
+package provider_test
+
+// Configurations and checks of the flero_credential tests.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/flero/terraform-provider-flero/internal/acctest"
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/store"
+)
+
+// ---------------------------------------------------------------------------
+// Configurations
+
+// testAccCredentialTenancyConfig is an organization with two workspaces, home and other.
+func testAccCredentialTenancyConfig(org, plan string) string {
+	return fmt.Sprintf(`
+resource "flero_organization" "o" {
+  name = %[1]q
+  plan = %[2]q
+}
+
+resource "flero_workspace" "home" {
+  organization_id = flero_organization.o.id
+  name            = "home"
+}
+
+resource "flero_workspace" "other" {
+  organization_id = flero_organization.o.id
+  name            = "other"
+}
+`, org, plan)
+}
+
+// testAccCredentialConfig is flero_credential.x in workspace home (or the workspace id
+// given), with the secret attributes given by dataWO or dataAttr.
+func testAccCredentialConfig(name, scope, secret string, workspaceID ...string) string {
+	ws := "flero_workspace.home.id"
+	if len(workspaceID) > 0 {
+		ws = fmt.Sprintf("%q", workspaceID[0])
+	}
+	return fmt.Sprintf(`
+resource "flero_credential" "x" {
+  workspace_id = %[1]s
+  name         = %[2]q
+  type         = "api_key"
+  scope        = %[3]q
+%[4]s}
+`, ws, name, scope, secret)
+}
+
+func dataWO(secret string, version int) string {
+	return fmt.Sprintf("  data_wo         = { token = %q }\n  data_wo_version = %d\n", secret, version)
+}
+
+// dataWOVar sets data_wo from the ephemeral variable secret (ephemeralSecretVariable),
+// as the documentation recommends: a literal would be kept in the plan's copy of the
+// configuration.
+func dataWOVar(version int) string {
+	return fmt.Sprintf("  data_wo         = { token = var.secret }\n  data_wo_version = %d\n", version)
+}
+
+const ephemeralSecretVariable = `
+variable "secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+`
+
+func secretVariable(secret string) config.Variables {
+	return config.Variables{"secret": config.StringVariable(secret)}
+}
+
+func dataAttr(secret string) string {
+	return fmt.Sprintf("  data = { token = %q }\n", secret)
+}
+
+// ---------------------------------------------------------------------------
+// Checks
+
+// randomSecret is a secret value unique to this test, so that finding it anywhere
+// means it leaked.
+func randomSecret(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return "s3cr3t-" + hex.EncodeToString(b)
+}
+
+// secretInJSON reports whether v, encoded as JSON, holds secret.
+func secretInJSON(v any, secret string) (bool, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Contains(b, []byte(secret)), nil
+}
+
+type secretInPlanCheck struct {
+	secret string
+	want   bool
+}
+
+// secretInPlan checks whether the saved plan (terraform show -json) holds secret.
+func secretInPlan(secret string, want bool) plancheck.PlanCheck {
+	return secretInPlanCheck{secret, want}
+}
+
+func (c secretInPlanCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	found, err := secretInJSON(req.Plan, c.secret)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case found != c.want:
+		resp.Error = fmt.Errorf("the saved plan holds the secret: %t, want %t", found, c.want)
+	}
+}
+
+type secretInStateCheck struct {
+	secret string
+	want   bool
+}
+
+// secretInState checks whether the state (terraform show -json) holds secret.
+func secretInState(secret string, want bool) statecheck.StateCheck {
+	return secretInStateCheck{secret, want}
+}
+
+func (c secretInStateCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	found, err := secretInJSON(req.State, c.secret)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case found != c.want:
+		resp.Error = fmt.Errorf("the state holds the secret: %t, want %t", found, c.want)
+	}
+}
+
+// storedSecret checks, in the server's store, that the credential of credAddr holds
+// exactly {token = secret} at the given data revision.
+func storedSecret(env *acctest.Env, secret string, revision int64) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := acctest.Attr(s, credAddr, "id")
+		if err != nil {
+			return err
+		}
+		var data map[string]string
+		var cred store.Credential
+		err = env.Server.Store().Read(context.Background(), func(tx *store.Tx) error {
+			if cred, err = tx.Credential(id); err != nil {
+				return err
+			}
+			data, err = tx.CredentialData(cred)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if cred.DataRevision != revision {
+			return fmt.Errorf("data revision %d, want %d", cred.DataRevision, revision)
+		}
+		if len(data) != 1 || data["token"] != secret {
+			return fmt.Errorf("the stored secret is not the one configured (keys %d)", len(data))
+		}
+		return nil
+	}
+}
+
+// apiScope checks the scope the API holds for credAddr.
+func apiScope(env *acctest.Env, scope string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := acctest.Attr(s, credAddr, "id")
+		if err != nil {
+			return err
+		}
+		c, err := env.Admin.Credentials.Get(context.Background(), id)
+		if err != nil {
+			return err
+		}
+		if c.Scope != scope {
+			return fmt.Errorf("the API holds scope %s, want %s", c.Scope, scope)
+		}
+		return nil
+	}
+}
+
+// assertNoCredentialCreated asks the organization's audit log (which records every
+// creation, personal credentials included) that no credential was ever created but
+// those of the ids in except.
+func assertNoCredentialCreated(t *testing.T, env *acctest.Env, orgName string, except ...string) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := env.Admin.Organizations.GetByName(ctx, orgName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := env.Admin.Audit.List(ctx, o.ID, client.AuditListOptions{EntityType: "credential"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
+		if e.Action == "created" && !slices.Contains(except, e.EntityID) {
+			t.Fatalf("a credential was created (%s) although the plan was refused", e.EntityID)
+		}
+	}
+}
+
+// credentialTenancy creates, out of band, an organization with one workspace.
+func credentialTenancy(t *testing.T, env *acctest.Env, plan string) (*api.Organization, *api.Workspace) {
+	t.Helper()
+	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("people"), Plan: plan})
+	ws, err := env.Admin.Workspaces.Create(context.Background(), o.ID, api.CreateWorkspaceRequest{Name: "home"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, ws
+}
+
+// credentialMember mints an active user, makes them an organization member and gives
+// them role in the workspace; it returns their id and token.
+func credentialMember(t *testing.T, env *acctest.Env, o *api.Organization, ws *api.Workspace, email, role string) (userID, token string) {
+	t.Helper()
+	ctx := context.Background()
+	userID, token = env.CreateUser(email)
+	if _, err := env.Admin.OrganizationMemberships.Create(ctx, o.ID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Admin.WorkspaceMemberships.Create(ctx, ws.ID, api.CreateWorkspaceMembershipRequest{UserID: userID, Role: role}); err != nil {
+		t.Fatal(err)
+	}
+	return userID, token
+}
+
+// leaveOrganization removes the user from the organization, which deactivates their
+// personal credentials there.
+func leaveOrganization(t *testing.T, env *acctest.Env, orgID, userID string) {
+	t.Helper()
+	if err := env.Admin.OrganizationMemberships.Delete(context.Background(), orgID, userID, client.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// joinOrganization makes the user (back) a member of the organization.
+func joinOrganization(t *testing.T, env *acctest.Env, orgID, email string) {
+	t.Helper()
+	if _, err := env.Admin.OrganizationMemberships.Create(context.Background(), orgID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// flattenSpaces folds runs of white space (Terraform wraps long messages).
+func flattenSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }
