@@ -3,12 +3,14 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/flero/terraform-provider-flero/internal/ctxrelease"
 	"github.com/flero/terraform-provider-flero/internal/provider"
 )
 
@@ -20,11 +22,15 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address:         "registry.terraform.io/flero/flero",
-		Debug:           debug,
-		ProtocolVersion: 6,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	// What providerserver.Serve does, with each call's context released when the call
+	// returns: the framework keeps them all otherwise (see package ctxrelease).
+	err := tf6server.Serve("registry.terraform.io/flero/flero", func() tfprotov6.ProviderServer {
+		return ctxrelease.Wrap(providerserver.NewProtocol6(provider.New(version)())())
+	}, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}
