@@ -138,8 +138,8 @@ func (r WorkspaceRole) rank() int {
 	return 0
 }
 
-// AtLeast reports whether r is min or stronger.
-func (r WorkspaceRole) AtLeast(min WorkspaceRole) bool { return r.rank() >= min.rank() && r.rank() > 0 }
+// AtLeast reports whether r is floor or stronger.
+func (r WorkspaceRole) AtLeast(floor WorkspaceRole) bool { return r.rank() >= floor.rank() && r.rank() > 0 }
 
 // MembershipStatus is the status of a user or an organization membership.
 type MembershipStatus string
@@ -590,11 +590,11 @@ func CheckDeleteWorkspace(workspaceName string, credentials []string) *Violation
 func quoteList(items []string) string {
 	sorted := append([]string(nil), items...)
 	sort.Strings(sorted)
-	const max = 10
+	const shown = 10
 	extra := 0
-	if len(sorted) > max {
-		extra = len(sorted) - max
-		sorted = sorted[:max]
+	if len(sorted) > shown {
+		extra = len(sorted) - shown
+		sorted = sorted[:shown]
 	}
 	q := make([]string, len(sorted))
 	for i, s := range sorted {
