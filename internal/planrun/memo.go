@@ -65,6 +65,26 @@ func (m *memo[K, V]) set(k K, v V) {
 	m.m[k] = c
 }
 
+// peek returns a successful answer already fetched, without fetching.
+func (m *memo[K, V]) peek(k K) (V, bool) {
+	var zero V
+	m.mu.Lock()
+	c, ok := m.m[k]
+	m.mu.Unlock()
+	if !ok {
+		return zero, false
+	}
+	select {
+	case <-c.done:
+		if c.err != nil {
+			return zero, false
+		}
+		return c.v, true
+	default:
+		return zero, false
+	}
+}
+
 func (m *memo[K, V]) forget(k K) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -157,15 +157,52 @@ func (c *Cache) ForgetWorkspace(id string) {
 // ForgetTeam drops a team.
 func (c *Cache) ForgetTeam(id string) { c.teams.forget(id) }
 
-// ForgetOrganizationMembership drops a membership and the token's access in the
-// organization (the token's own membership may be the one that changed).
+// ForgetOrganizationMembership drops a membership and, when it may be the token's
+// own, the token's access in the organization.
 func (c *Cache) ForgetOrganizationMembership(orgID, userID string) {
 	c.orgMembers.forget([2]string{orgID, userID})
-	c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
+	if c.mayBeMe(userID) {
+		c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
+	}
 }
 
-// ForgetAccess drops every cached access answer (after a membership change).
+// RecordOrganizationMembership keeps a membership the provider has just created, so
+// that checking later in the run that its user belongs to the organization costs no
+// request; when it may be the token's own, the token's access in the organization is
+// dropped.
+func (c *Cache) RecordOrganizationMembership(m *api.OrganizationMembership) {
+	c.orgMembers.set([2]string{m.OrganizationID, m.UserID}, m)
+	if c.mayBeMe(m.UserID) {
+		c.access.forgetWhere(func(k [2]string) bool { return k[0] == m.OrganizationID })
+	}
+}
+
+// ForgetAccess drops every cached access answer.
 func (c *Cache) ForgetAccess() { c.access.forgetWhere(func([2]string) bool { return true }) }
+
+// ForgetAccessOfUser drops every cached access answer when the user may be the
+// token's user: after a change of that user's team or workspace membership. Other
+// users' memberships do not change the token's access.
+func (c *Cache) ForgetAccessOfUser(userID string) {
+	if c.mayBeMe(userID) {
+		c.ForgetAccess()
+	}
+}
+
+// ForgetWorkspaceAccess drops the token's access in a workspace and the
+// organization-level answers (which say whether the token is in any workspace):
+// after a change of a team's membership of the workspace, as the token's user may be
+// in the team.
+func (c *Cache) ForgetWorkspaceAccess(workspaceID string) {
+	c.access.forgetWhere(func(k [2]string) bool { return k[1] == workspaceID || k[1] == "" })
+}
+
+// mayBeMe reports whether userID may be the token's user: it is, or the token's user
+// is not known yet.
+func (c *Cache) mayBeMe(userID string) bool {
+	me, ok := c.me.peek(struct{}{})
+	return !ok || me == nil || me.ID == userID
+}
 
 // RecordPlannedOrganization records what the organization will be after this apply.
 func (c *Cache) RecordPlannedOrganization(id string, p PlannedOrganization) {

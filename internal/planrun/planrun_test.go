@@ -153,6 +153,59 @@ func TestAccessActorAndForget(t *testing.T) {
 	}
 }
 
+func TestMembershipChangesForgetOnlyWhatTheyChange(t *testing.T) {
+	f := &fake{}
+	c := NewWithFetchers(f.fetchers())
+	c.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
+	ctx := context.Background()
+	access := func(want int64, what string) {
+		t.Helper()
+		_, _ = c.Access(ctx, "org_1", "ws_1")
+		_, _ = c.Access(ctx, "org_1", "")
+		if n := f.accessCalls.Load(); n != want {
+			t.Fatalf("%s: access fetches = %d, want %d", what, n, want)
+		}
+	}
+	access(2, "first reads")
+
+	// Another user's memberships do not change the token's access.
+	c.ForgetAccessOfUser("usr_other")
+	c.ForgetOrganizationMembership("org_1", "usr_other")
+	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_new"})
+	access(2, "after other users' membership changes")
+
+	// A membership the provider created answers the membership check without a request.
+	if ok, err := c.IsOrganizationMember(ctx, "org_1", "usr_new"); !ok || err != nil {
+		t.Fatalf("recorded member: %v %v", ok, err)
+	}
+	if n := f.memberCalls.Load(); n != 0 {
+		t.Fatalf("membership fetches = %d, want 0", n)
+	}
+
+	// A team's workspace membership: that workspace and the organization-level answers.
+	c.ForgetWorkspaceAccess("ws_2")
+	access(3, "after a team's membership of another workspace")
+	c.ForgetWorkspaceAccess("ws_1")
+	access(5, "after a team's membership of the workspace")
+
+	// The token's own memberships drop its access.
+	c.ForgetAccessOfUser("usr_me")
+	access(7, "after the token's own team or workspace membership")
+	c.ForgetOrganizationMembership("org_1", "usr_me")
+	access(9, "after the token's own organization membership")
+	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_me"})
+	access(11, "after the token's own new organization membership")
+
+	// While the token's user is unknown, any membership may be its own.
+	u := NewWithFetchers(f.fetchers())
+	_, _ = u.Access(ctx, "org_1", "")
+	u.ForgetAccessOfUser("usr_other")
+	_, _ = u.Access(ctx, "org_1", "")
+	if n := f.accessCalls.Load(); n != 13 {
+		t.Fatalf("with the token's user unknown: access fetches = %d, want 13", n)
+	}
+}
+
 func TestIsOrganizationMember(t *testing.T) {
 	f := &fake{}
 	c := NewWithFetchers(f.fetchers())

@@ -104,7 +104,7 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		framework.AddAPIError(&resp.Diagnostics, "create", organizationMembershipName(plan.Email.ValueString()), err)
 		return
 	}
-	r.Run().ForgetOrganizationMembership(m.OrganizationID, m.UserID)
+	r.Run().RecordOrganizationMembership(m)
 	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, plan.Email))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
 }

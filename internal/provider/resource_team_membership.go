@@ -73,7 +73,7 @@ func (r *teamMembershipResource) Create(ctx context.Context, req resource.Create
 		framework.AddAPIError(&resp.Diagnostics, "create", teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString()), err)
 		return
 	}
-	r.Run().ForgetAccess() // the user's workspace roles through the team changed
+	r.Run().ForgetAccessOfUser(m.UserID) // the user's workspace roles through the team changed
 	resp.Diagnostics.Append(resp.State.Set(ctx, teamMembershipFromAPI(m))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
 }
@@ -113,7 +113,7 @@ func (r *teamMembershipResource) Delete(ctx context.Context, req resource.Delete
 	}
 
 	err := r.Client().TeamMemberships.Delete(ctx, state.TeamID.ValueString(), state.UserID.ValueString(), opts)
-	r.Run().ForgetAccess()
+	r.Run().ForgetAccessOfUser(state.UserID.ValueString())
 	if err != nil && !framework.IsNotFound(err) {
 		framework.AddAPIError(&resp.Diagnostics, "delete", teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
 	}

@@ -101,9 +101,20 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		framework.AddAPIError(&resp.Diagnostics, "create", plan.describe(), err)
 		return
 	}
-	r.Run().ForgetAccess()
+	r.forgetAccess(m.WorkspaceID, m.PrincipalType, m.PrincipalID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+}
+
+// forgetAccess drops the token's cached access that a change of this membership may
+// have changed: all of it for the token's own user, the workspace's for a team (the
+// token's user may be in it), none for another user.
+func (r *workspaceMembershipResource) forgetAccess(workspaceID, principalType, principalID string) {
+	if principalType == client.PrincipalTeam {
+		r.Run().ForgetWorkspaceAccess(workspaceID)
+		return
+	}
+	r.Run().ForgetAccessOfUser(principalID)
 }
 
 func (r *workspaceMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -140,7 +151,7 @@ func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.U
 	principalType, principalID := state.principal()
 	m, err := r.Client().WorkspaceMemberships.Update(ctx, state.WorkspaceID.ValueString(), principalType, principalID,
 		api.UpdateWorkspaceMembershipRequest{Role: framework.ChangedString(plan.Role, state.Role)}, opts)
-	r.Run().ForgetAccess()
+	r.forgetAccess(state.WorkspaceID.ValueString(), principalType, principalID)
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", state.describe(), err)
 		return
@@ -160,7 +171,7 @@ func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.D
 
 	principalType, principalID := state.principal()
 	err := r.Client().WorkspaceMemberships.Delete(ctx, state.WorkspaceID.ValueString(), principalType, principalID, opts)
-	r.Run().ForgetAccess()
+	r.forgetAccess(state.WorkspaceID.ValueString(), principalType, principalID)
 	if err != nil && !framework.IsNotFound(err) {
 		framework.AddAPIError(&resp.Diagnostics, "delete", state.describe(), err)
 	}
