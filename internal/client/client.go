@@ -35,6 +35,9 @@ const (
 	DefaultRetryWaitMax  = 5 * time.Second
 	DefaultMaxRetryAfter = 30 * time.Second
 	DefaultPageSize      = 100
+	// MaxIdleConnsPerHost is how many idle connections to the API the default
+	// HTTP client keeps.
+	MaxIdleConnsPerHost = 32
 )
 
 // Config configures a Client. Only Endpoint is required.
@@ -155,7 +158,12 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = *cleanhttp.DefaultPooledClient()
+		t := cleanhttp.DefaultPooledTransport()
+		// Terraform runs up to -parallelism (default 10) operations at once: keep
+		// that many connections to the API open between bursts instead of closing
+		// all but GOMAXPROCS+1 and dialing (and TLS-handshaking) them again.
+		t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+		hc = http.Client{Transport: t}
 	}
 	next := hc.Transport
 	if next == nil {
