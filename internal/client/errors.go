@@ -146,6 +146,11 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 // an APIError.
 const maxErrorText = 256
 
+// maxRequestID bounds a request id. Like a body, it comes from whatever answered (a
+// proxy may set X-Request-Id too): it is made printable UTF-8, since the error's text
+// ends up in Terraform diagnostics, which cannot carry invalid UTF-8.
+const maxRequestID = 128
+
 // newAPIError decodes an error answer. It never fails: a body that is not
 // api.ErrorResponse still gives the status and the start of the text.
 func newAPIError(resp *http.Response, body []byte, method, path string, ifMatch int64) *APIError {
@@ -154,7 +159,7 @@ func newAPIError(resp *http.Response, body []byte, method, path string, ifMatch 
 		Method:    method,
 		Path:      path,
 		IfMatch:   ifMatch,
-		RequestID: resp.Header.Get(api.HeaderRequestID),
+		RequestID: printable([]byte(resp.Header.Get(api.HeaderRequestID)), maxRequestID),
 	}
 	if d, ok := parseRetryAfter(resp.Header.Get(api.HeaderRetryAfter), time.Now()); ok {
 		e.RetryAfter = d
@@ -165,7 +170,7 @@ func newAPIError(resp *http.Response, body []byte, method, path string, ifMatch 
 		e.Message = er.Error.Message
 		e.Fields = er.Error.Fields
 		if er.Error.RequestID != "" {
-			e.RequestID = er.Error.RequestID
+			e.RequestID = printable([]byte(er.Error.RequestID), maxRequestID)
 		}
 		return e
 	}
