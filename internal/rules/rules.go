@@ -139,7 +139,9 @@ func (r WorkspaceRole) rank() int {
 }
 
 // AtLeast reports whether r is floor or stronger.
-func (r WorkspaceRole) AtLeast(floor WorkspaceRole) bool { return r.rank() >= floor.rank() && r.rank() > 0 }
+func (r WorkspaceRole) AtLeast(floor WorkspaceRole) bool {
+	return r.rank() >= floor.rank() && r.rank() > 0
+}
 
 // MembershipStatus is the status of a user or an organization membership.
 type MembershipStatus string
