@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -33,7 +32,7 @@ const ProviderName = "flero"
 
 // ProtoV6ProviderFactories serve the provider in-process to the Terraform CLI.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.New("test")()),
+	ProviderName: func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
 }
 
 // PreCheck stops a test that cannot run: acceptance tests need TF_ACC and an
