@@ -20,6 +20,14 @@ var issue8Faults = server.Faults{
 	DropAfterCommitRate: 0.10,
 }
 
+// faultRetries is the provider's max_retries under these faults. A request fails for
+// good when every attempt meets a fault: with 30% of answers failed (37% of writes,
+// counting the dropped commits), that is 0.3^5 = 0.24% of requests with the provider's
+// default of 4 retries, enough to fail most applies of a few hundred requests (and a
+// create whose every answer was lost leaves an object Terraform does not know). With
+// 10 retries it is 0.3^11 ≈ 2e-6 (0.37^11 ≈ 2e-5 for a write).
+const faultRetries = 10
+
 // faultOrgs is how many 40-object organizations the convergence suite applies: 1 in
 // make test, 5 (200 objects) in make test-long; FLERO_FAULT_ORGS overrides both.
 func faultOrgs() int {
@@ -37,20 +45,22 @@ func faultOrgs() int {
 // writes. terraform apply runs until it exits 0, at most 3 times; then the database
 // holds exactly the configuration (no duplicate, no orphan, nothing missing, every
 // attribute as configured), the state has one instance per object, and the next plan
-// (still under faults) is empty. A second round changes every description under the
-// same faults (updates, with If-Match, whose answers may be dropped) and a third
-// destroys everything.
+// (still under faults) is empty. In make test-long, a second round changes every
+// description under the same faults (updates with If-Match whose answers may be
+// dropped) and a third destroys everything.
 func TestConvergenceUnderFaults(t *testing.T) {
 	terraformBinary(t)
+	t.Parallel()
 	srv := testserver.Start(t, testserver.WithFaults(issue8Faults))
 	fig := newFigures(t, "faults")
 	tn := newTenancy(faultOrgs())
 	fig.Add("objects", tn.Objects())
 	fig.Add("error_rate", 0.30)
 	fig.Add("drop_after_commit_rate", issue8Faults.DropAfterCommitRate)
+	fig.Add("max_retries", faultRetries)
 
 	w := newWorkdir(t, srv.URL, srv.AdminToken)
-	w.Write(-1, tn.HCL())
+	w.Write(faultRetries, tn.HCL())
 
 	// Round 1: create.
 	converge(t, w, srv, fig, "create", tn)
@@ -59,9 +69,14 @@ func TestConvergenceUnderFaults(t *testing.T) {
 	}
 	planUnderFaults(t, w, fig, "create")
 
+	if !longMode() {
+		fig.Add("requests_total", srv.TotalRequests())
+		return // make test: the create round; make test-long also updates and destroys
+	}
+
 	// Round 2: update every description.
 	tn.Description = "changed under faults"
-	w.Write(-1, tn.HCL())
+	w.Write(faultRetries, tn.HCL())
 	converge(t, w, srv, fig, "update", tn)
 	planUnderFaults(t, w, fig, "update")
 
