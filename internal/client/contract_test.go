@@ -308,7 +308,7 @@ func TestContractOrganizationMemberships(t *testing.T) {
 	}
 	_, err = c.OrganizationMemberships.Update(ctx, orgID, tn.memberID, api.UpdateOrganizationMembershipRequest{Role: ptr("member")}, client.WriteOptions{IfMatch: m.Version})
 	wantErr(t, err, client.ErrPreconditionFailed, "")
-	up = must(c.OrganizationMemberships.Update(ctx, orgID, tn.memberID, api.UpdateOrganizationMembershipRequest{Role: ptr("member")}, client.WriteOptions{IfMatch: up.Version}))
+	must(c.OrganizationMemberships.Update(ctx, orgID, tn.memberID, api.UpdateOrganizationMembershipRequest{Role: ptr("member")}, client.WriteOptions{IfMatch: up.Version}))
 
 	// The last admin cannot leave (rule 6).
 	adminM := must(c.OrganizationMemberships.Get(ctx, orgID, tn.srv.AdminUserID))
