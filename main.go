@@ -6,6 +6,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	runtimedebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
@@ -25,6 +26,12 @@ func main() {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
 		quietLogsTerraformDrops()
+	}
+	if os.Getenv("GOGC") == "" {
+		// The live heap is a few MB (see ctxrelease): at the default GOGC the collector
+		// runs hundreds of times a plan. 400 cut the provider's CPU in a no-change plan
+		// of 1,000 objects by a quarter, for a peak RSS of ~45 MB instead of ~31 MB.
+		runtimedebug.SetGCPercent(400)
 	}
 	err := tf6server.Serve("registry.terraform.io/flero/flero", provider.NewServer(version), opts...)
 	if err != nil {
