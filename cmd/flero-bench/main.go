@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,10 @@ import (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The reference server runs in this process: tune it as cmd/flero-server does.
+		debug.SetGCPercent(400)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "flero-bench:", err)
 		os.Exit(1)

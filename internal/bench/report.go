@@ -50,6 +50,14 @@ func walls(ss []Sample) []float64 {
 	return out
 }
 
+func cpuOf(ss []Sample, get func(Sample) time.Duration) []float64 {
+	out := make([]float64, len(ss))
+	for i, s := range ss {
+		out[i] = get(s).Seconds()
+	}
+	return out
+}
+
 // cell is one (N, phase) row of the table.
 type cell struct {
 	n                  int
@@ -62,6 +70,7 @@ type cell struct {
 	peakRSSMiB         float64
 	tooMany, serverErr int64
 	problems           []string
+	cpu                [4]float64 // medians: flero terraform, provider, server; floor terraform
 }
 
 func (res *Result) cells() []cell {
@@ -91,6 +100,12 @@ func (res *Result) cells() []cell {
 				for _, p := range s.Problems {
 					c.problems = append(c.problems, fmt.Sprintf("floor round %d: %s", s.Round, p))
 				}
+			}
+			c.cpu = [4]float64{
+				median(cpuOf(ours, func(s Sample) time.Duration { return s.TerraformCPU })),
+				median(cpuOf(ours, func(s Sample) time.Duration { return s.ProviderCPU })),
+				median(cpuOf(ours, func(s Sample) time.Duration { return s.ServerCPU })),
+				median(cpuOf(floor, func(s Sample) time.Duration { return s.TerraformCPU })),
 			}
 			c.requests = median(reqs)
 			c.perObject = c.requests / float64(n)
@@ -131,6 +146,13 @@ func (res *Result) Table() string {
 			fmt.Fprintf(&b, "| %d | %s | %.2f%s | %.2f%s | %.2f× | %.0f (%.2f) | %s | %d / %d |\n",
 				c.n, phaseName(c.phase), c.oursMed, spread(c.ours), c.floorMed, spread(c.floor), c.ratio,
 				c.requests, c.perObject, rss, c.tooMany, c.serverErr)
+		}
+		b.WriteString("\nWhere the time goes, median CPU seconds per command (terraform's own; the provider processes'; the reference server's):\n\n")
+		b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform |\n")
+		b.WriteString("|---:|---|---:|---:|---:|---:|\n")
+		for _, c := range cells {
+			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f |\n", c.n, phaseName(c.phase),
+				c.cpu[0], c.cpu[1], c.cpu[2], c.cpu[3])
 		}
 		for _, c := range cells {
 			for _, p := range c.problems {

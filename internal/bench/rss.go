@@ -9,15 +9,21 @@ import (
 	"time"
 )
 
-// readRSS returns the largest peak RSS (KiB) the wrappers recorded in dir and how
-// many provider processes recorded one, and empties dir. It waits (up to timeout)
-// for every wrapper that started to record its figure.
-func readRSS(dir string, timeout time.Duration) (peakKiB int64, processes int, err error) {
+// providerUsage is what the wrappers recorded for one terraform command.
+type providerUsage struct {
+	PeakRSSKiB int64         // the largest peak RSS of the provider processes
+	Processes  int           // how many provider processes ran
+	CPU        time.Duration // their user + system CPU time
+}
+
+// readRSS returns what the wrappers recorded in dir, and empties dir. It waits (up
+// to timeout) for every wrapper that started to record its figures.
+func readRSS(dir string, timeout time.Duration) (u providerUsage, err error) {
 	deadline := time.Now().Add(timeout)
 	var entries []os.DirEntry
 	for {
 		if entries, err = os.ReadDir(dir); err != nil {
-			return 0, 0, err
+			return u, err
 		}
 		started, ended := 0, 0
 		for _, e := range entries {
@@ -32,7 +38,7 @@ func readRSS(dir string, timeout time.Duration) (peakKiB int64, processes int, e
 			break
 		}
 		if time.Now().After(deadline) {
-			return 0, 0, fmt.Errorf("bench: %d provider process(es) did not record their peak RSS within %s", started-ended, timeout)
+			return u, fmt.Errorf("bench: %d provider process(es) did not record their peak RSS within %s", started-ended, timeout)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -47,15 +53,21 @@ func readRSS(dir string, timeout time.Duration) (peakKiB int64, processes int, e
 		p := filepath.Join(dir, e.Name())
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return 0, 0, err
+			return u, err
 		}
-		n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("bench: %s: %w", p, err)
+		var f [3]int64
+		for i, field := range strings.Fields(string(b)) {
+			if i >= len(f) {
+				break
+			}
+			if f[i], err = strconv.ParseInt(field, 10, 64); err != nil {
+				return u, fmt.Errorf("bench: %s: %w", p, err)
+			}
 		}
-		peakKiB = max(peakKiB, n)
-		processes++
+		u.PeakRSSKiB = max(u.PeakRSSKiB, f[0])
+		u.CPU += time.Duration(f[1]+f[2]) * time.Microsecond
+		u.Processes++
 		os.Remove(p)
 	}
-	return peakKiB, processes, nil
+	return u, nil
 }

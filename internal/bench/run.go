@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/bench/rsswrap"
@@ -70,6 +71,9 @@ type Sample struct {
 	// The provider processes' peak RSS (KiB) and how many ran.
 	PeakRSSKiB int64
 	Providers  int
+	// CPU time of terraform itself, of the provider processes, and of the in-process
+	// server (the bench process, idle otherwise) during the command.
+	TerraformCPU, ProviderCPU, ServerCPU time.Duration
 	// Problems seen (unexpected exit code, plan not empty, wrong resource count).
 	Problems []string
 	log      string
@@ -311,16 +315,22 @@ func (r *runner) phase(ctx context.Context, srv *Server, dir, cfg, phase string,
 	}
 	env := append(append([]string(nil), r.tf.env...), "FLERO_ENDPOINT="+srv.URL, "FLERO_TOKEN="+srv.Token)
 	srv.Reset()
+	self0 := selfCPU()
 	res, err := r.tf.run(ctx, dir, filepath.Join(dir, phase+".log"), env, args...)
+	s.ServerCPU = selfCPU() - self0
 	s.Wall, s.ExitCode, s.Errors = res.Wall, res.ExitCode, res.Errors
 	s.Stats = srv.Stats()
 	if err != nil {
 		return s, err
 	}
+	s.TerraformCPU = res.CPU // terraform and its children, until the provider's share is known
 	if r.tf.rssDir != "" {
-		if s.PeakRSSKiB, s.Providers, err = readRSS(r.tf.rssDir, 10*time.Second); err != nil {
+		u, err := readRSS(r.tf.rssDir, 10*time.Second)
+		if err != nil {
 			return s, err
 		}
+		s.PeakRSSKiB, s.Providers, s.ProviderCPU = u.PeakRSSKiB, u.Processes, u.CPU
+		s.TerraformCPU -= u.CPU
 	}
 	if s.Resources, err = stateResources(dir); err != nil {
 		return s, err
@@ -352,7 +362,10 @@ func (s Sample) failure() error {
 }
 
 func (r *runner) progress(s Sample) {
-	line := fmt.Sprintf("round %d  N=%-5d %-7s %-5s %8.2fs  load %.2f", s.Round, s.N, s.Phase, s.Config, s.Wall.Seconds(), s.Load1)
+	line := fmt.Sprintf("round %d  N=%-5d %-7s %-5s %8.2fs  load %.2f  cpu tf %.1fs", s.Round, s.N, s.Phase, s.Config, s.Wall.Seconds(), s.Load1, s.TerraformCPU.Seconds())
+	if s.Config == ConfigFlero {
+		line += fmt.Sprintf(" provider %.1fs server %.1fs", s.ProviderCPU.Seconds(), s.ServerCPU.Seconds())
+	}
 	if s.Config == ConfigFlero {
 		line += fmt.Sprintf("  %6d req (%.2f/object)", s.Stats.Requests, float64(s.Stats.Requests)/float64(s.N))
 		if s.Providers > 0 {
@@ -420,6 +433,16 @@ func burstName(b int) string {
 		return "default"
 	}
 	return strconv.Itoa(b)
+}
+
+// selfCPU is this process's user + system CPU time (the in-process server's work:
+// the bench itself only waits while terraform runs).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // loadavg is /proc/loadavg's three load averages.

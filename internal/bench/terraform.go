@@ -63,6 +63,7 @@ type tfResult struct {
 	ExitCode int
 	Errors   int // "Error:" diagnostics in the output
 	Log      string
+	CPU      time.Duration
 }
 
 // run runs terraform with args in dir, its output appended to logPath.
@@ -81,6 +82,10 @@ func (tf *terraform) run(ctx context.Context, dir, logPath string, env []string,
 	start := time.Now()
 	err = cmd.Run()
 	res := tfResult{Wall: time.Since(start), Log: logPath}
+	if cmd.ProcessState != nil {
+		// terraform's own CPU plus that of the children it waited for (the providers).
+		res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	logf.Write(out.Bytes())
 	var exitErr *exec.ExitError
 	switch {

@@ -19,7 +19,8 @@ import (
 // terraform-provider-flero that is this wrapper (cmd/flero-bench/rsswrap). It starts
 // the real provider (EnvProvider) with the same arguments, standard streams and
 // environment, waits for it, and writes the child's ru_maxrss (the kernel's
-// high-water mark of its resident set, from wait4) to <pid>.rss in EnvRSSDir, after
+// high-water mark of its resident set, from wait4) and CPU times to <pid>.rss in
+// EnvRSSDir, after
 // announcing itself with <pid>.start. Sampling /proc would miss a peak between
 // samples.
 const (
@@ -63,7 +64,9 @@ func Main() int {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && rssDir != "" {
 		// Linux reports ru_maxrss in KiB.
 		f := filepath.Join(rssDir, strconv.Itoa(os.Getpid())+".rss")
-		_ = os.WriteFile(f, []byte(strconv.FormatInt(ru.Maxrss, 10)+"\n"), 0o644)
+		// "<peak RSS KiB> <user CPU µs> <system CPU µs>"
+		line := fmt.Sprintf("%d %d %d\n", ru.Maxrss, ru.Utime.Nano()/1000, ru.Stime.Nano()/1000)
+		_ = os.WriteFile(f, []byte(line), 0o644)
 	}
 	if code := cmd.ProcessState.ExitCode(); code >= 0 {
 		return code
