@@ -154,6 +154,13 @@ func (c *Cache) ForgetWorkspace(id string) {
 	c.access.forgetWhere(func(k [2]string) bool { return k[1] == id })
 }
 
+// RecordWorkspace keeps a workspace the provider has just read, created or changed,
+// so that the plan-time checks of the resources in it need no request.
+func (c *Cache) RecordWorkspace(ws *api.Workspace) { c.workspaces.set(ws.ID, ws) }
+
+// RecordTeam keeps a team the provider has just read, created or changed.
+func (c *Cache) RecordTeam(t *api.Team) { c.teams.set(t.ID, t) }
+
 // ForgetTeam drops a team.
 func (c *Cache) ForgetTeam(id string) { c.teams.forget(id) }
 

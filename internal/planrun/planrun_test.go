@@ -277,3 +277,24 @@ func TestConcurrentMixedUse(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestRecordedWorkspacesAndTeamsNeedNoRequest(t *testing.T) {
+	c := NewWithFetchers(Fetchers{
+		Workspace: func(context.Context, string) (*api.Workspace, error) { return nil, errors.New("workspace fetched") },
+		Team:      func(context.Context, string) (*api.Team, error) { return nil, errors.New("team fetched") },
+	})
+	ctx := context.Background()
+	c.RecordWorkspace(&api.Workspace{ID: "ws_1", OrganizationID: "org_1", Name: "prod"})
+	c.RecordTeam(&api.Team{ID: "team_1", OrganizationID: "org_1", Name: "ops"})
+	if ws, err := c.Workspace(ctx, "ws_1"); err != nil || ws.Name != "prod" {
+		t.Errorf("recorded workspace: %+v, %v", ws, err)
+	}
+	if tm, err := c.Team(ctx, "team_1"); err != nil || tm.Name != "ops" {
+		t.Errorf("recorded team: %+v, %v", tm, err)
+	}
+	// A workspace forgotten after a change is fetched again.
+	c.ForgetWorkspace("ws_1")
+	if _, err := c.Workspace(ctx, "ws_1"); err == nil {
+		t.Error("a forgotten workspace was answered from the cache")
+	}
+}

@@ -81,6 +81,7 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		framework.AddAPIError(&resp.Diagnostics, "create", teamName(plan.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordTeam(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -101,6 +102,7 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		framework.AddAPIError(&resp.Diagnostics, "read", teamName(state.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordTeam(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -125,6 +127,7 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		framework.AddAPIError(&resp.Diagnostics, "update", teamName(state.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordTeam(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }

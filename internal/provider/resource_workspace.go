@@ -84,6 +84,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		framework.AddAPIError(&resp.Diagnostics, "create", workspaceName(plan.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordWorkspace(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -104,6 +105,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		framework.AddAPIError(&resp.Diagnostics, "read", workspaceName(state.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordWorkspace(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -129,6 +131,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		framework.AddAPIError(&resp.Diagnostics, "update", workspaceName(state.Name.ValueString()), err)
 		return
 	}
+	r.Run().RecordWorkspace(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
