@@ -126,8 +126,12 @@ func spread(xs []float64) string {
 func (res *Result) Table() string {
 	var b strings.Builder
 	o := res.Options
-	fmt.Fprintf(&b, "%s, %d CPUs; %d round(s), -parallelism=%d, seed %d; load average (1/5/15 min) %s before, %s after",
-		res.TerraformVersion, res.CPUs, o.Rounds, o.Parallelism, o.Seed, res.LoadBefore, res.LoadAfter)
+	rounds := fmt.Sprintf("%d round(s), ", o.Rounds)
+	if len(res.Samples) == 0 {
+		rounds = ""
+	}
+	fmt.Fprintf(&b, "%s, %d CPUs; %s-parallelism=%d, seed %d; load average (1/5/15 min) %s before, %s after",
+		res.TerraformVersion, res.CPUs, rounds, o.Parallelism, o.Seed, res.LoadBefore, res.LoadAfter)
 	if loads := res.loads(); len(loads) > 0 {
 		fmt.Fprintf(&b, "; 1-min load at the start of each command: min %.2f, median %.2f, max %.2f", slices.Min(loads), median(loads), slices.Max(loads))
 	}
