@@ -26,7 +26,15 @@ var issue8Faults = server.Faults{
 // default of 4 retries, enough to fail most applies of a few hundred requests (and a
 // create whose every answer was lost leaves an object Terraform does not know). With
 // 10 retries it is 0.3^11 ≈ 2e-6 (0.37^11 ≈ 2e-5 for a write).
+// FLERO_FAULT_RETRIES overrides it (-1: the provider's default), to measure.
 const faultRetries = 10
+
+func faultRetriesSetting() int {
+	if n, err := strconv.Atoi(os.Getenv("FLERO_FAULT_RETRIES")); err == nil {
+		return n
+	}
+	return faultRetries
+}
 
 // faultOrgs is how many 40-object organizations the convergence suite applies: 1 in
 // make test, 5 (200 objects) in make test-long; FLERO_FAULT_ORGS overrides both.
@@ -57,10 +65,11 @@ func TestConvergenceUnderFaults(t *testing.T) {
 	fig.Add("objects", tn.Objects())
 	fig.Add("error_rate", 0.30)
 	fig.Add("drop_after_commit_rate", issue8Faults.DropAfterCommitRate)
-	fig.Add("max_retries", faultRetries)
+	retries := faultRetriesSetting()
+	fig.Add("max_retries", retries)
 
 	w := newWorkdir(t, srv.URL, srv.AdminToken)
-	w.Write(faultRetries, tn.HCL())
+	w.Write(retries, tn.HCL())
 
 	// Round 1: create.
 	converge(t, w, srv, fig, "create", tn)
@@ -76,7 +85,7 @@ func TestConvergenceUnderFaults(t *testing.T) {
 
 	// Round 2: update every description.
 	tn.Description = "changed under faults"
-	w.Write(faultRetries, tn.HCL())
+	w.Write(retries, tn.HCL())
 	converge(t, w, srv, fig, "update", tn)
 	planUnderFaults(t, w, fig, "update")
 
