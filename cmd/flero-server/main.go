@@ -70,11 +70,12 @@ func env(name, def string) string {
 	return def
 }
 
-func envFloat(name string, def float64) float64 {
+// envFloat reads a number from the environment; unset or malformed is 0 (off).
+func envFloat(name string) float64 {
 	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
 		return v
 	}
-	return def
+	return 0
 }
 
 func envDuration(name string, def time.Duration) time.Duration {
@@ -93,14 +94,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	token := fs.String("token", env("FLERO_TOKEN", ""), "bootstrap platform-admin token [FLERO_TOKEN]")
 	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
-	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS", 0), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
-	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST", 0)), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
+	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
+	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST")), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
 	var f server.Faults
-	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE", 0), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
-	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE", 0), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
+	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE"), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
+	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE"), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
 	fs.DurationVar(&f.RetryAfter, "fault-retry-after", envDuration("FLERO_FAULT_RETRY_AFTER", time.Second), "Retry-After of injected 429s [FLERO_FAULT_RETRY_AFTER]")
 	fs.DurationVar(&f.Latency, "fault-latency", envDuration("FLERO_FAULT_LATENCY", 0), "latency added to every request [FLERO_FAULT_LATENCY]")
-	fs.Float64Var(&f.DropAfterCommitRate, "fault-drop-after-commit-rate", envFloat("FLERO_FAULT_DROP_AFTER_COMMIT_RATE", 0), "probability that a committed write closes the connection without answering [FLERO_FAULT_DROP_AFTER_COMMIT_RATE]")
+	fs.Float64Var(&f.DropAfterCommitRate, "fault-drop-after-commit-rate", envFloat("FLERO_FAULT_DROP_AFTER_COMMIT_RATE"), "probability that a committed write closes the connection without answering [FLERO_FAULT_DROP_AFTER_COMMIT_RATE]")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -136,21 +136,21 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 
 // backoff is exponential with "equal jitter": a wait of d becomes a random value in
 // [d/2, d]. A Retry-After on 429/503 replaces it, capped at MaxRetryAfter.
-func (c *Client) backoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
+func (c *Client) backoff(base, ceiling time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if ra, ok := parseRetryAfter(resp.Header.Get(api.HeaderRetryAfter), time.Now()); ok {
 			if ra > c.cfg.MaxRetryAfter {
 				ra = c.cfg.MaxRetryAfter
 			}
-			if ra < min {
-				ra = min
+			if ra < base {
+				ra = base
 			}
 			return ra
 		}
 	}
-	d := float64(min) * math.Pow(2, float64(attempt))
-	if d > float64(max) || math.IsInf(d, 0) {
-		d = float64(max)
+	d := float64(base) * math.Pow(2, float64(attempt))
+	if d > float64(ceiling) || math.IsInf(d, 0) {
+		d = float64(ceiling)
 	}
 	half := d / 2
 	return time.Duration(half + rand.Float64()*half)

@@ -306,10 +306,10 @@ func TestNoServerErrorOnGarbage(t *testing.T) {
 		"{user_id}": w.viewer.id, "{team_id}": "team_x", "{principal_type}": "user", "{principal_id}": w.viewer.id}
 	bodies := []string{``, `{}`, `null`, `[]`, `"x"`, `{"name":null}`, `{"data":{"a":1}}`, `{"role":5}`, `{"scope":"organization","name":"` + strings.Repeat("é", 200) + `"}`, "\x00\xff"}
 	for _, rt := range api.Routes {
-		for _, real := range []bool{true, false} {
+		for _, valid := range []bool{true, false} {
 			path := rt.Pattern
 			for k, v := range ids {
-				if !real {
+				if !valid {
 					v = "nope%2F..%00"
 				}
 				path = strings.ReplaceAll(path, k, v)

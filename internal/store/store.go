@@ -18,7 +18,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -324,7 +323,7 @@ func (t *Tx) exists(query string, args ...any) (bool, error) {
 func mapErr(err error) error {
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
-		return fmt.Errorf("%w: %v", ErrConstraint, err)
+		return fmt.Errorf("%w: %w", ErrConstraint, err)
 	}
 	return err
 }
@@ -341,8 +340,3 @@ func NewID(prefix string) string {
 func now() int64 { return time.Now().UnixNano() }
 
 func toTime(n int64) time.Time { return time.Unix(0, n).UTC() }
-
-// placeholders returns "?,?,?" for n arguments.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
-}
