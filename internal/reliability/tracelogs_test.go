@@ -19,11 +19,23 @@ var secretShapes = map[string]*regexp.Regexp{
 	"a reliability-suite credential value": regexp.MustCompile(`sekret-[0-9a-f]{24}`),
 }
 
+// configQuoteRe is a line of Terraform's quote of the configuration's source in a
+// diagnostic ("  |   23:   data_wo = { … }" in the harness's log of an error).
+var configQuoteRe = regexp.MustCompile(`^\s*\|\s+\d+:\s`)
+
 // TestTraceLogsHoldNoSecrets scans the logs of a whole acceptance run made with
 // TF_LOG=TRACE (make test-long writes them to FLERO_TRACE_LOG_DIR) for anything shaped
 // like a token or a test credential value. The tests mint every token and secret at
 // random, so the shapes are what can be searched for; a hit is reported by its shape
 // and place, never printed.
+//
+// Two kinds of lines are quotes of the tests' own configurations, not output of the
+// provider, the client or Terraform's handling of values, and are counted apart: the
+// test harness's log of each step's configuration ("Setting Terraform configuration",
+// where the acceptance tests write the provider's token and some secrets literally)
+// and Terraform's source snippet in an error it prints. TestSecretsStayOut, whose
+// configuration takes its secrets from the environment, shows that nothing else
+// remains when the configuration itself holds none.
 func TestTraceLogsHoldNoSecrets(t *testing.T) {
 	dir := os.Getenv("FLERO_TRACE_LOG_DIR")
 	if dir == "" {
@@ -35,7 +47,8 @@ func TestTraceLogsHoldNoSecrets(t *testing.T) {
 		t.Fatalf("no log in %s", dir)
 	}
 	var total, lines int64
-	hits := map[string]int{}
+	hits, quoted := map[string]int{}, map[string]int{}
+	quoteLines := 0
 	providerEntries, requestBodies := 0, 0
 	for _, f := range files {
 		fh, err := os.Open(f)
@@ -45,10 +58,20 @@ func TestTraceLogsHoldNoSecrets(t *testing.T) {
 		sc := bufio.NewScanner(fh)
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
 		n := 0
+		inConfig := false
 		for sc.Scan() {
 			line := sc.Bytes()
 			n++
 			total += int64(len(line)) + 1
+			// The harness's multi-line configuration field: "  | …" lines after it.
+			if inConfig && bytes.HasPrefix(line, []byte("  |")) || configQuoteRe.Match(line) {
+				quoteLines++
+				for label, re := range secretShapes {
+					quoted[label] += len(re.FindAll(line, -1))
+				}
+				continue
+			}
+			inConfig = bytes.Contains(line, []byte("test_terraform_configuration="))
 			if bytes.Contains(line, []byte("component=flero-client")) {
 				providerEntries++
 				if bytes.Contains(line, []byte("request body")) {
@@ -80,4 +103,6 @@ func TestTraceLogsHoldNoSecrets(t *testing.T) {
 	fig.Add("client_entries", providerEntries)
 	fig.Add("request_bodies", requestBodies)
 	fig.Add("hits", fmt.Sprint(hits))
+	fig.Add("configuration_quote_lines", quoteLines)
+	fig.Add("secret_shapes_in_configuration_quotes", fmt.Sprint(quoted))
 }
