@@ -171,8 +171,22 @@ func (res *Result) Table() string {
 			"achieved %.1f requests/s = %.2f × R between the first and the last answer (%.1f/s over the whole apply); %d of %d objects failed; terraform exit code %d; provider peak RSS %.1f MiB.\n",
 			rr.N, rr.Rate, burstName(rr.Burst), s.Wall.Seconds(), s.Stats.Requests, s.Stats.Accepted, s.Stats.Status429, s.Stats.Status5xx,
 			rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, rr.FailedRes, rr.N, s.ExitCode, float64(s.PeakRSSKiB)/1024)
+		fmt.Fprintf(&b, "Accepted requests/s, by 5-second window: %s.\n", formatSeries(s.Stats.PerSecond, 5))
+		if u := res.unlimitedApply(rr.N); u != nil {
+			fmt.Fprintf(&b, "The same apply without a rate limit (round %d, %.2f s, %.1f requests/s between the first and the last answer): %s.\n",
+				u.Round, u.Wall.Seconds(), u.Stats.rate(), formatSeries(u.Stats.PerSecond, 5))
+		}
 	}
 	return b.String()
+}
+
+// unlimitedApply is the last flero apply of n objects of the rounds, if any.
+func (res *Result) unlimitedApply(n int) *Sample {
+	ss := res.samples(ConfigFlero, n, PhaseApply)
+	if len(ss) == 0 {
+		return nil
+	}
+	return &ss[len(ss)-1]
 }
 
 func phaseName(p string) string {
@@ -258,9 +272,25 @@ func (res *Result) Targets() string {
 
 	if rr := res.Rate; rr != nil {
 		share := rr.Achieved / rr.Rate
-		fmt.Fprintf(&b, "- Rate-limited apply (N=%d, R=%g/s): %d failed objects, %d 429s received, achieved %.1f/s = %.2f × R: %s.\n",
+		fmt.Fprintf(&b, "- Rate-limited apply (N=%d, R=%g/s): %d failed objects, %d 429s received, achieved %.1f/s = %.2f × R: %s",
 			rr.N, rr.Rate, rr.FailedRes, rr.Sample.Stats.Status429, rr.Achieved, share,
 			verdict(rr.FailedRes == 0 && rr.Sample.ExitCode == 0 && share >= TargetRateShare))
+		busiest := 0.0
+		for i := 0; i+5 <= len(rr.Sample.Stats.PerSecond); i++ {
+			var sum int64
+			for _, v := range rr.Sample.Stats.PerSecond[i : i+5] {
+				sum += v
+			}
+			busiest = max(busiest, float64(sum)/5)
+		}
+		fmt.Fprintf(&b, "; busiest 5 s: %.1f/s = %.2f × R", busiest, busiest/rr.Rate)
+		if u := res.unlimitedApply(rr.N); u != nil {
+			fmt.Fprintf(&b, "; without the limit the same apply took %.2f s and offered %.1f/s on average", u.Wall.Seconds(), u.Stats.rate())
+			if u.Stats.rate() < rr.Rate {
+				b.WriteString(" (< R: Terraform, not the limit, sets the pace for most of the apply)")
+			}
+		}
+		b.WriteString(".\n")
 	}
 
 	var peak float64
@@ -295,6 +325,20 @@ func (res *Result) Routes() string {
 		fmt.Fprintf(&b, "rate-limited apply N=%d: %d requests\n%s", rr.N, rr.Sample.Stats.Requests, formatRoutes(rr.Sample.Stats.ByRoute, "    "))
 	}
 	return b.String()
+}
+
+// formatSeries renders requests per second, averaged over buckets of n seconds.
+func formatSeries(perSecond []int64, n int) string {
+	var parts []string
+	for i := 0; i < len(perSecond); i += n {
+		end := min(i+n, len(perSecond))
+		var sum int64
+		for _, v := range perSecond[i:end] {
+			sum += v
+		}
+		parts = append(parts, fmt.Sprintf("%.0f", float64(sum)/float64(end-i)))
+	}
+	return strings.Join(parts, " ")
 }
 
 func formatRoutes(m map[string]int64, indent string) string {

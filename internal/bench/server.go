@@ -28,6 +28,8 @@ type Server struct {
 
 	total, accepted, tooMany, serverErr atomic.Int64
 	first, last                         atomic.Int64 // unix nanos of the first and last answer since Reset
+	start                               atomic.Int64 // unix nanos of the last Reset
+	perSecond                           [maxSeconds]atomic.Int64
 }
 
 // StartServer opens a new database in dir and serves it on 127.0.0.1. A zero
@@ -53,6 +55,7 @@ func StartServer(dir string, rl server.RateLimit) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: "http://" + ln.Addr().String(), Token: token, st: st, counters: server.NewCounters(), done: make(chan struct{})}
+	s.start.Store(time.Now().UnixNano())
 	h := server.New(server.Options{Store: st, RateLimit: rl, Counters: s.counters})
 	s.hs = &http.Server{Handler: s.count(h), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
@@ -91,6 +94,9 @@ func (s *Server) count(next http.Handler) http.Handler {
 			s.accepted.Add(1)
 		}
 		now := time.Now().UnixNano()
+		if sec := (now - s.start.Load()) / int64(time.Second); sw.status != http.StatusTooManyRequests && sec >= 0 && sec < maxSeconds {
+			s.perSecond[sec].Add(1)
+		}
 		s.first.CompareAndSwap(0, now)
 		s.last.Store(now)
 	})
@@ -126,7 +132,13 @@ type Stats struct {
 	First     time.Time        // first answer (zero: none)
 	Last      time.Time        // last answer
 	ByRoute   map[string]int64 // "METHOD pattern" -> requests, only routes with some
+	// PerSecond is the accepted requests answered in each second since Reset (up to
+	// the last second with one).
+	PerSecond []int64
 }
+
+// maxSeconds bounds Stats.PerSecond.
+const maxSeconds = 3600
 
 // Window is the time from the first answer to the last.
 func (st Stats) Window() time.Duration {
@@ -134,6 +146,14 @@ func (st Stats) Window() time.Duration {
 		return 0
 	}
 	return st.Last.Sub(st.First)
+}
+
+// rate is the accepted requests per second between the first and the last answer.
+func (st Stats) rate() float64 {
+	if w := st.Window().Seconds(); w > 0 {
+		return float64(st.Accepted) / w
+	}
+	return 0
 }
 
 // Stats returns the counters.
@@ -153,6 +173,15 @@ func (s *Server) Stats() Stats {
 			st.ByRoute[r.Method+" "+r.Pattern] = n
 		}
 	}
+	last := -1
+	for i := range s.perSecond {
+		if s.perSecond[i].Load() > 0 {
+			last = i
+		}
+	}
+	for i := 0; i <= last; i++ {
+		st.PerSecond = append(st.PerSecond, s.perSecond[i].Load())
+	}
 	return st
 }
 
@@ -165,4 +194,8 @@ func (s *Server) Reset() {
 	s.serverErr.Store(0)
 	s.first.Store(0)
 	s.last.Store(0)
+	for i := range s.perSecond {
+		s.perSecond[i].Store(0)
+	}
+	s.start.Store(time.Now().UnixNano())
 }
