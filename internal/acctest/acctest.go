@@ -175,7 +175,7 @@ func CheckDestroyWith(c *client.Client) func(*terraform.State) error {
 			case err == nil:
 				return fmt.Errorf("%s (%s) still exists after destroy", addr, rs.Primary.ID)
 			case !client.IsNotFound(err):
-				return fmt.Errorf("%s (%s): expected 404 after destroy, got %v", addr, rs.Primary.ID, err)
+				return fmt.Errorf("%s (%s): expected 404 after destroy, got %w", addr, rs.Primary.ID, err)
 			}
 		}
 		if checked == 0 {

@@ -12,7 +12,7 @@ import (
 type key struct{}
 
 // big stands for the per-request loggers terraform-plugin-go puts in the context.
-type big struct{ buf [64 << 10]byte }
+type big struct{ _ [64 << 10]byte }
 
 // retaining is a provider server that, like terraform-plugin-framework, keeps a
 // cancel function of every call's context until it stops.
