@@ -235,13 +235,43 @@ func findOne[T any](ctx context.Context, c *Client, r route, q url.Values, what 
 // create sends a creating POST with an Idempotency-Key made once for this logical
 // create: every retry carries the same key and the same bytes, so the server
 // replays the first answer instead of making a second object.
+//
+// A create whose outcome is unknown (an attempt got no answer, or a 502/504, so it may
+// have been committed) is not given up when the retries run out on a busy or
+// unavailable server: it is sent again, with the same key, for up to
+// ambiguousCreateRounds more rounds of retries. Given up, the object could exist
+// without the caller knowing it (for Terraform: a name conflict on every later apply).
 func create[T any](ctx context.Context, c *Client, r route, body any) (*T, error) {
 	cl := call{method: http.MethodPost, route: r, body: body, idemKey: newIdempotencyKey(), replayable: true}
-	res, err := c.do(ctx, cl, nil)
+	st := &callState{}
+	res, err := c.do(ctx, cl, st)
+	for round := 0; err != nil && round < ambiguousCreateRounds && st.ambiguous.Load() && unanswered(err) && ctx.Err() == nil; round++ {
+		st = &callState{}
+		st.ambiguous.Store(true)
+		res, err = c.do(ctx, cl, st)
+	}
 	if err != nil {
 		return nil, err
 	}
 	return decode[T](cl, res)
+}
+
+// ambiguousCreateRounds bounds the extra rounds of a create whose outcome is unknown.
+const ambiguousCreateRounds = 2
+
+// unanswered reports an error that carries no verdict of the server on the request:
+// no answer at all, or a 429, 502, 503 or 504. (A 500 is the server's own failure,
+// retried twice only; see maxInternalErrorRetries.)
+func unanswered(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.Status {
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
 
 // action sends a POST that makes no object and may safely be repeated (a
