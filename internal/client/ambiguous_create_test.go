@@ -20,6 +20,14 @@ import (
 // name conflict (found by internal/reliability under 30% 503/429 and 10% dropped
 // commits with the provider's default retries).
 func TestCreateIsNotAbandonedWhileItsOutcomeIsUnknown(t *testing.T) {
+	t.Run("new connection", func(t *testing.T) { testAmbiguousCreate(t, false) })
+	// On a kept-alive connection, net/http itself sends a request that carries an
+	// Idempotency-Key again when the connection drops before the answer: the client
+	// sees only the second attempt's 503, not the lost first one.
+	t.Run("reused connection", func(t *testing.T) { testAmbiguousCreate(t, true) })
+}
+
+func testAmbiguousCreate(t *testing.T, warm bool) {
 	var (
 		mu      sync.Mutex
 		stored  = map[string][]byte{} // Idempotency-Key → the answer of the committed create
@@ -29,6 +37,10 @@ func TestCreateIsNotAbandonedWhileItsOutcomeIsUnknown(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		defer mu.Unlock()
+		if r.Method == http.MethodGet {
+			json.NewEncoder(w).Encode(api.Me{})
+			return
+		}
 		posts++
 		key := r.Header.Get(api.HeaderIdempotencyKey)
 		if body, ok := stored[key]; ok && posts > 4 { // the server is back: replay
@@ -58,6 +70,11 @@ func TestCreateIsNotAbandonedWhileItsOutcomeIsUnknown(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if warm {
+		if _, err := c.Me(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ws, err := c.Workspaces.Create(ctx, "org_1", api.CreateWorkspaceRequest{Name: "prod"})
 	if err != nil {
 		t.Fatalf("create gave up (after %d POSTs) although its first attempt was committed: %v", posts, err)

@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -230,11 +231,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	cancel := context.CancelFunc(func() {})
+	actx := ctx
 	if t.timeout > 0 {
-		var actx context.Context
 		actx, cancel = context.WithTimeout(ctx, t.timeout)
-		req = req.WithContext(actx)
 	}
+	// net/http sends a request that carries an Idempotency-Key once more, by itself,
+	// when a kept-alive connection drops after the request was written: the first
+	// write may have been committed, and only the second answer reaches CheckRetry.
+	// A second write within one attempt makes the call ambiguous.
+	var writes atomic.Int32
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) {
+		if writes.Add(1) > 1 && st.replayable {
+			st.ambiguous.Store(true)
+		}
+	}})
+	req = req.WithContext(actx)
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	dur := time.Since(start)
