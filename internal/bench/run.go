@@ -184,7 +184,7 @@ func (r *runner) setup(ctx context.Context, res *Result) error {
 		cmd.Dir = r.opts.ModuleDir
 		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
 		if b, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("bench: go build -o %s %s: %v\n%s", out, pkg, err, b)
+			return fmt.Errorf("bench: go build -o %s %s: %w\n%s", out, pkg, err, b)
 		}
 		fmt.Fprintf(r.out, "built %s (%s) in %s\n", pkg, filepath.Base(out), time.Since(start).Round(time.Millisecond))
 		return nil

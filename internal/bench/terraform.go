@@ -86,7 +86,7 @@ func (tf *terraform) run(ctx context.Context, dir, logPath string, env []string,
 		// terraform's own CPU plus that of the children it waited for (the providers).
 		res.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	logf.Write(out.Bytes())
+	_, _ = logf.Write(out.Bytes()) // the log is a convenience; the result does not depend on it
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil:

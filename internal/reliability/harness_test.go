@@ -284,18 +284,18 @@ func (w *workdir) MustRun(args ...string) tfRun {
 	return r
 }
 
-// ApplyUntilConverged runs terraform apply until it exits 0, at most max times, and
+// ApplyUntilConverged runs terraform apply until it exits 0, at most attempts times, and
 // returns every run.
-func (w *workdir) ApplyUntilConverged(max int) ([]tfRun, bool) {
+func (w *workdir) ApplyUntilConverged(attempts int) ([]tfRun, bool) {
 	w.t.Helper()
 	var runs []tfRun
-	for i := 0; i < max; i++ {
+	for i := 0; i < attempts; i++ {
 		r := w.Run("apply")
 		runs = append(runs, r)
 		if r.Exit == 0 {
 			return runs, true
 		}
-		w.t.Logf("apply %d of %d failed (%s):\n%s", i+1, max, r, errorLines(r.Out, 12))
+		w.t.Logf("apply %d of %d failed (%s):\n%s", i+1, attempts, r, errorLines(r.Out, 12))
 	}
 	return runs, false
 }

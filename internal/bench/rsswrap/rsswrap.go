@@ -30,14 +30,14 @@ const (
 
 // Main runs the wrapper and returns the exit code to exit with.
 func Main() int {
-	real, rssDir := os.Getenv(EnvProvider), os.Getenv(EnvRSSDir)
-	if real == "" {
+	provider, rssDir := os.Getenv(EnvProvider), os.Getenv(EnvRSSDir)
+	if provider == "" {
 		fmt.Fprintln(os.Stderr, "flero-bench wrapper: "+EnvProvider+" is not set")
 		return 1
 	}
 	// Pdeathsig is bound to the thread that starts the child: keep it.
 	runtime.LockOSThread()
-	cmd := exec.Command(real, os.Args[1:]...)
+	cmd := exec.Command(provider, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // never outlive the wrapper
 	// go-plugin servers ignore interrupts; pass termination on.
@@ -49,7 +49,7 @@ func Main() int {
 		_ = os.WriteFile(filepath.Join(rssDir, strconv.Itoa(os.Getpid())+".start"), nil, 0o644)
 	}
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(os.Stderr, "flero-bench wrapper: start %s: %v\n", real, err)
+		fmt.Fprintf(os.Stderr, "flero-bench wrapper: start %s: %v\n", provider, err)
 		if rssDir != "" {
 			_ = os.WriteFile(filepath.Join(rssDir, strconv.Itoa(os.Getpid())+".rss"), []byte("0\n"), 0o644)
 		}
@@ -57,7 +57,7 @@ func Main() int {
 	}
 	go func() {
 		for s := range sigs {
-			cmd.Process.Signal(s)
+			_ = cmd.Process.Signal(s) // the child may have exited already
 		}
 	}()
 	_ = cmd.Wait()
