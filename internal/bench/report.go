@@ -171,10 +171,10 @@ func (res *Result) Table() string {
 			"achieved %.1f requests/s = %.2f × R between the first and the last answer (%.1f/s over the whole apply); %d of %d objects failed; terraform exit code %d; provider peak RSS %.1f MiB.\n",
 			rr.N, rr.Rate, burstName(rr.Burst), s.Wall.Seconds(), s.Stats.Requests, s.Stats.Accepted, s.Stats.Status429, s.Stats.Status5xx,
 			rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, rr.FailedRes, rr.N, s.ExitCode, float64(s.PeakRSSKiB)/1024)
-		fmt.Fprintf(&b, "Accepted requests/s, by 5-second window: %s.\n", formatSeries(s.Stats.PerSecond, 5))
+		fmt.Fprintf(&b, "Accepted requests/s, by 5-second window: %s.\n", formatSeries(s.Stats.PerSecond))
 		if u := res.unlimitedApply(rr.N); u != nil {
 			fmt.Fprintf(&b, "The same apply without a rate limit (round %d, %.2f s, %.1f requests/s between the first and the last answer): %s.\n",
-				u.Round, u.Wall.Seconds(), u.Stats.rate(), formatSeries(u.Stats.PerSecond, 5))
+				u.Round, u.Wall.Seconds(), u.Stats.rate(), formatSeries(u.Stats.PerSecond))
 		}
 	}
 	return b.String()
@@ -327,8 +327,13 @@ func (res *Result) Routes() string {
 	return b.String()
 }
 
-// formatSeries renders requests per second, averaged over buckets of n seconds.
-func formatSeries(perSecond []int64, n int) string {
+// seriesWindow is the width, in seconds, of the windows formatSeries averages over
+// (the reports call them "5-second windows").
+const seriesWindow = 5
+
+// formatSeries renders requests per second, averaged over windows of seriesWindow seconds.
+func formatSeries(perSecond []int64) string {
+	n := seriesWindow
 	var parts []string
 	for i := 0; i < len(perSecond); i += n {
 		end := min(i+n, len(perSecond))

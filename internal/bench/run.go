@@ -381,7 +381,7 @@ func (r *runner) progress(s Sample) {
 	fmt.Fprintln(r.out, line)
 	if r.opts.Verbose && s.Config == ConfigFlero {
 		fmt.Fprint(r.out, formatRoutes(s.Stats.ByRoute, "      "))
-		fmt.Fprintf(r.out, "      requests/s by 5-second window: %s\n", formatSeries(s.Stats.PerSecond, 5))
+		fmt.Fprintf(r.out, "      requests/s by 5-second window: %s\n", formatSeries(s.Stats.PerSecond))
 	}
 }
 
@@ -424,7 +424,7 @@ func (r *runner) rateLimited(ctx context.Context) (*RateResult, error) {
 	if s.failed() {
 		fmt.Fprintf(r.out, "--- %s (last lines) ---\n%s\n", s.log, tail(s.log, 20))
 	}
-	fmt.Fprintf(r.out, "  accepted requests/s by 5-second window: %s\n", formatSeries(s.Stats.PerSecond, 5))
+	fmt.Fprintf(r.out, "  accepted requests/s by 5-second window: %s\n", formatSeries(s.Stats.PerSecond))
 	fmt.Fprintf(r.out, "  achieved %.1f requests/s (%.2f × R) between first and last answer, %.1f/s over the whole apply; %d 429s; %d objects failed\n",
 		rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, s.Stats.Status429, rr.FailedRes)
 	return rr, err
