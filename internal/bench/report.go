@@ -172,6 +172,10 @@ func (res *Result) Table() string {
 			rr.N, rr.Rate, burstName(rr.Burst), s.Wall.Seconds(), s.Stats.Requests, s.Stats.Accepted, s.Stats.Status429, s.Stats.Status5xx,
 			rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, rr.FailedRes, rr.N, s.ExitCode, float64(s.PeakRSSKiB)/1024)
 		fmt.Fprintf(&b, "Accepted requests/s, by 5-second window: %s.\n", formatSeries(s.Stats.PerSecond))
+		if cl := rr.ClientLoop; cl != nil {
+			fmt.Fprintf(&b, "The provider's API client alone against the same limit (%d goroutines in a closed loop for %s): %.1f requests/s sustained (after the first 5 s) = %.2f × R, %d 429s, %d errors.\n",
+				cl.Goroutines, cl.Duration, cl.Achieved, cl.Achieved/rr.Rate, cl.Status429, cl.Errors)
+		}
 		if u := res.unlimitedApply(rr.N); u != nil {
 			fmt.Fprintf(&b, "The same apply without a rate limit (round %d, %.2f s, %.1f requests/s between the first and the last answer): %s.\n",
 				u.Round, u.Wall.Seconds(), u.Stats.rate(), formatSeries(u.Stats.PerSecond))
@@ -289,6 +293,9 @@ func (res *Result) Targets() string {
 			if u.Stats.rate() < rr.Rate {
 				b.WriteString(" (< R: Terraform, not the limit, sets the pace for most of the apply)")
 			}
+		}
+		if cl := rr.ClientLoop; cl != nil {
+			fmt.Fprintf(&b, "; the API client alone sustains %.1f/s = %.2f × R with %d 429s", cl.Achieved, cl.Achieved/rr.Rate, cl.Status429)
 		}
 		b.WriteString(".\n")
 	}

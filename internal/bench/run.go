@@ -9,10 +9,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/bench/rsswrap"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/server"
 )
 
@@ -81,13 +84,15 @@ type Sample struct {
 
 // RateResult is the rate-limited apply.
 type RateResult struct {
-	N          int
-	Rate       float64
-	Burst      int
-	Sample     Sample
-	Achieved   float64 // accepted requests/s between the first and the last answer
-	OverWall   float64 // accepted requests/s over the whole terraform apply
-	FailedRes  int     // objects not in state after the apply
+	N         int
+	Rate      float64
+	Burst     int
+	Sample    Sample
+	Achieved  float64 // accepted requests/s between the first and the last answer
+	OverWall  float64 // accepted requests/s over the whole terraform apply
+	FailedRes int     // objects not in state after the apply
+	// ClientLoop is the provider's API client alone against the same limit.
+	ClientLoop *ClientLoop
 	Terraform  string
 	StartLoad1 float64
 }
@@ -425,9 +430,73 @@ func (r *runner) rateLimited(ctx context.Context) (*RateResult, error) {
 		fmt.Fprintf(r.out, "--- %s (last lines) ---\n%s\n", s.log, tail(s.log, 20))
 	}
 	fmt.Fprintf(r.out, "  accepted requests/s by 5-second window: %s\n", formatSeries(s.Stats.PerSecond))
+	if cl, cerr := r.clientLoop(ctx, filepath.Join(base, "client-loop")); cerr == nil {
+		rr.ClientLoop = cl
+		fmt.Fprintf(r.out, "  the client alone, %d goroutines for %s: %.1f requests/s (%.2f × R), %d 429s\n",
+			cl.Goroutines, cl.Duration, cl.Achieved, cl.Achieved/rr.Rate, cl.Status429)
+	} else {
+		fmt.Fprintf(r.out, "  the client-alone loop failed: %v\n", cerr)
+	}
 	fmt.Fprintf(r.out, "  achieved %.1f requests/s (%.2f × R) between first and last answer, %.1f/s over the whole apply; %d 429s; %d objects failed\n",
 		rr.Achieved, rr.Achieved/rr.Rate, rr.OverWall, s.Stats.Status429, rr.FailedRes)
 	return rr, err
+}
+
+// ClientLoop is a closed loop of the provider's API client against a rate-limited
+// server: -parallelism goroutines, each sending its next request as soon as the
+// previous one is answered. It measures the client's rate limiter on its own,
+// apart from Terraform's pace.
+type ClientLoop struct {
+	Goroutines int
+	Duration   time.Duration
+	Achieved   float64 // accepted requests/s, sustained (after the first 5 s)
+	Status429  int64
+	Errors     int64
+}
+
+func (r *runner) clientLoop(ctx context.Context, dir string) (*ClientLoop, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	srv, err := StartServer(dir, server.RateLimit{RPS: r.opts.Rate, Burst: r.opts.RateBurst})
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	c, err := client.New(client.Config{Endpoint: srv.URL, Token: srv.Token, UserAgent: "flero-bench"})
+	if err != nil {
+		return nil, err
+	}
+	cl := &ClientLoop{Goroutines: r.opts.Parallelism, Duration: 15 * time.Second}
+	loopCtx, cancel := context.WithTimeout(ctx, cl.Duration)
+	defer cancel()
+	srv.Reset()
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < cl.Goroutines; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for loopCtx.Err() == nil {
+				if _, err := c.Me(loopCtx); err != nil && loopCtx.Err() == nil {
+					errs.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st := srv.Stats()
+	cl.Status429, cl.Errors = st.Status429, errs.Load()
+	// The sustained rate: seconds 5 to 14, after the bucket's initial burst.
+	if len(st.PerSecond) > 5 {
+		var sum int64
+		end := min(len(st.PerSecond), 15)
+		for _, v := range st.PerSecond[5:end] {
+			sum += v
+		}
+		cl.Achieved = float64(sum) / float64(end-5)
+	}
+	return cl, ctx.Err()
 }
 
 func burstName(b int) string {
