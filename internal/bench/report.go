@@ -261,15 +261,14 @@ func (res *Result) Targets() string {
 		if !ok {
 			continue
 		}
-		target := phase != PhaseChange
 		line := fmt.Sprintf("- N=%d %s within %.2f× of the floor: %.2f s vs %.2f s = %.2f×", n, phaseName(phase), TargetFloorRatio, c.oursMed, c.floorMed, c.ratio)
-		if target {
-			line += ": " + verdict(c.ratio <= TargetFloorRatio)
-		} else {
+		switch {
+		case n != TargetN:
+			line += fmt.Sprintf(" (for reference: the target is for N=%d, which was not run)", TargetN)
+		case phase == PhaseChange:
 			line += " (not a target; for reference)"
-		}
-		if n != TargetN {
-			line += fmt.Sprintf(" (N=%d was not run; the target is for N=%d)", n, TargetN)
+		default:
+			line += ": " + verdict(c.ratio <= TargetFloorRatio)
 		}
 		b.WriteString(line + ".\n")
 	}
@@ -307,7 +306,11 @@ func (res *Result) Targets() string {
 		}
 	}
 	if peak > 0 {
-		fmt.Fprintf(&b, "- Provider peak RSS < %d MB at N=%d: %.1f MiB (%.1f MB): %s.\n", TargetPeakRSSMiB, n, peak, peak*1.048576, verdict(peak*1.048576 < TargetPeakRSSMiB))
+		v := verdict(peak*1.048576 < TargetPeakRSSMiB)
+		if n != TargetN {
+			v = fmt.Sprintf("for reference (the target is for N=%d)", TargetN)
+		}
+		fmt.Fprintf(&b, "- Provider peak RSS < %d MB at N=%d: %.1f MiB (%.1f MB): %s.\n", TargetPeakRSSMiB, n, peak, peak*1.048576, v)
 	}
 	return b.String()
 }
