@@ -41,12 +41,39 @@ const (
 )
 
 // New returns the provider factory for the given version ("dev", "test" or a release).
-func New(version string) func() provider.Provider {
-	return func() provider.Provider { return &fleroProvider{version: version} }
+func New(version string, opts ...Option) func() provider.Provider {
+	return func() provider.Provider {
+		p := &fleroProvider{version: version}
+		for _, opt := range opts {
+			opt(p)
+		}
+		return p
+	}
+}
+
+// Option adjusts a provider built in-process by a Go program (New, NewServer). The
+// provider binary (main.go) uses none.
+type Option func(*fleroProvider)
+
+// WithDefaultConnection is the hook for embedding the provider in a Go process: endpoint
+// and token (either may be empty) are used when the provider block leaves them unset,
+// ahead of the FLERO_ENDPOINT and FLERO_TOKEN environment variables, which remain the
+// fallback. The acceptance tests use it to point each test's provider at that test's
+// server, with that test's token, without writing either into the configuration (the
+// tests run in parallel in one process, so the environment cannot differ per test, and
+// a configuration is logged at TRACE). It is not reachable from Terraform: a provider
+// started by Terraform reads only its block and the environment.
+func WithDefaultConnection(endpoint, token string) Option {
+	return func(p *fleroProvider) {
+		p.defaultEndpoint = endpoint
+		p.defaultToken = token
+	}
 }
 
 type fleroProvider struct {
 	version string
+	// Set only by WithDefaultConnection.
+	defaultEndpoint, defaultToken string
 }
 
 type providerModel struct {
@@ -108,8 +135,8 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	endpoint := strings.TrimSpace(stringOrEnv(cfg.Endpoint, EnvEndpoint))
-	token := strings.TrimSpace(stringOrEnv(cfg.Token, EnvToken))
+	endpoint, endpointFrom := configValue(cfg.Endpoint, p.defaultEndpoint, EnvEndpoint)
+	token, _ := configValue(cfg.Token, p.defaultToken, EnvToken)
 	if endpoint == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing endpoint",
 			"Set endpoint in the provider block, or the "+EnvEndpoint+" environment variable, to the Flero API's base URL.")
@@ -121,9 +148,9 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if cfg.Endpoint.IsNull() || cfg.Endpoint.ValueString() == "" {
-		// From the environment: the schema's validator did not see it.
-		checkEnvEndpoint(ctx, endpoint, resp)
+	if endpointFrom != "" {
+		// Not from the block: the schema's validator did not see it.
+		checkEnvEndpoint(ctx, endpoint, endpointFrom, resp)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -168,21 +195,29 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 }
 
-func stringOrEnv(v types.String, env string) string {
-	if !v.IsNull() && v.ValueString() != "" {
-		return v.ValueString()
+// configValue is the block's value if set, else the embedding program's default (see
+// WithDefaultConnection), else the environment variable env; from names where a value
+// not from the block came from.
+func configValue(v types.String, embedded, env string) (value, from string) {
+	switch {
+	case !v.IsNull() && v.ValueString() != "":
+		return strings.TrimSpace(v.ValueString()), ""
+	case embedded != "":
+		return strings.TrimSpace(embedded), "the provider's embedded default"
+	default:
+		return strings.TrimSpace(os.Getenv(env)), env
 	}
-	return os.Getenv(env)
 }
 
-// checkEnvEndpoint applies the endpoint's static check to a value from the environment.
-func checkEnvEndpoint(ctx context.Context, endpoint string, resp *provider.ConfigureResponse) {
+// checkEnvEndpoint applies the endpoint's static check to a value that did not come
+// from the block (from says where it came from).
+func checkEnvEndpoint(ctx context.Context, endpoint, from string, resp *provider.ConfigureResponse) {
 	var vr validator.StringResponse
 	validators.Endpoint().ValidateString(ctx, validator.StringRequest{
 		Path: path.Root("endpoint"), ConfigValue: types.StringValue(endpoint),
 	}, &vr)
 	for _, d := range vr.Diagnostics {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), d.Summary(), d.Detail()+" (from "+EnvEndpoint+")")
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), d.Summary(), d.Detail()+" (from "+from+")")
 	}
 }
 
