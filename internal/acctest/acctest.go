@@ -1,7 +1,13 @@
-// Package acctest is the acceptance tests' kit: the in-process provider factories, a
-// private Flero server per test (its own database), the provider block that points
-// at it, out-of-band access to the API (to check destroys, make objects disappear,
-// mint users and tokens), and the PreCheck.
+// Package acctest is the acceptance tests' kit: a private Flero server per test (its
+// own database), the in-process provider factories that point at it, out-of-band
+// access to the API (to check destroys, make objects disappear, mint users and
+// tokens), and the PreCheck.
+//
+// Endpoint and token never appear in a test's configuration: the harness logs every
+// configuration at TRACE, and Terraform quotes configuration lines in its errors. The
+// per-test factories (Env.ProviderFactories, Env.ProviderFactoriesWithToken) give them
+// to the provider in-process (provider.WithDefaultConnection); the configuration's
+// provider block (Env.ProviderConfig) holds neither.
 //
 // Acceptance tests live in package provider_test (this package imports the provider)
 // and run only with TF_ACC=1 and TF_ACC_TERRAFORM_PATH set to an absolute terraform
@@ -30,9 +36,27 @@ import (
 // ProviderName is the provider's local name in test configurations.
 const ProviderName = "flero"
 
-// ProtoV6ProviderFactories serve the provider in-process to the Terraform CLI.
-var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+// Factories are provider factories for TestCase.ProtoV6ProviderFactories (or a
+// TestStep's).
+type Factories = map[string]func() (tfprotov6.ProviderServer, error)
+
+// ProtoV6ProviderFactories serve the provider in-process without any default: the
+// configuration (or the environment) must give endpoint and token. Only for the tests
+// of the provider block itself (invalid or unreachable endpoints); every other test
+// uses its Env's factories.
+var ProtoV6ProviderFactories = Factories{
 	ProviderName: func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
+}
+
+// FactoriesFor serve the provider in-process with endpoint and token as its defaults
+// (provider.WithDefaultConnection): a provider block that leaves them out acts with
+// them. Either may be empty (then the environment variable is the fallback, as for the
+// released provider).
+func FactoriesFor(endpoint, token string) Factories {
+	serve := provider.NewServer("test", provider.WithDefaultConnection(endpoint, token))
+	return Factories{
+		ProviderName: func() (tfprotov6.ProviderServer, error) { return serve(), nil },
+	}
 }
 
 // PreCheck stops a test that cannot run: acceptance tests need TF_ACC and an
@@ -82,22 +106,32 @@ func newClient(t *testing.T, endpoint, token string) *client.Client {
 // Client is an API client acting with token.
 func (e *Env) Client(token string) *client.Client { return newClient(e.t, e.Server.URL, token) }
 
-// ProviderConfig is the provider block acting as the platform admin. Endpoint and
-// token are in the block itself (tests run in parallel: no process-wide variables).
-func (e *Env) ProviderConfig() string { return e.ProviderConfigWithToken(e.Server.AdminToken) }
+// ProviderFactories serve the provider in-process acting on this test's server as the
+// platform admin (the bootstrap token). Tests run in parallel in one process, so
+// endpoint and token cannot come from the environment; they are not written in the
+// configuration either (see the package comment).
+func (e *Env) ProviderFactories() Factories {
+	return FactoriesFor(e.Server.URL, e.Server.AdminToken)
+}
 
-// ProviderConfigWithToken is the provider block acting with token.
-func (e *Env) ProviderConfigWithToken(token string) string {
-	return fmt.Sprintf(`
+// ProviderFactoriesWithToken serve the provider in-process acting on this test's
+// server with token. To change tokens between the steps of one test, set them on
+// each TestStep (TestStep.ProtoV6ProviderFactories) instead of the TestCase.
+func (e *Env) ProviderFactoriesWithToken(token string) Factories {
+	return FactoriesFor(e.Server.URL, token)
+}
+
+// ProviderConfig is the provider block of the tests: neither endpoint nor token (the
+// factories give them), only fewer retries than the default.
+func (e *Env) ProviderConfig() string { return providerBlock }
+
+const providerBlock = `
 provider "flero" {
-  endpoint    = %[1]q
-  token       = %[2]q
   max_retries = 2
 }
-`, e.Server.URL, token)
-}
+`
 
-// Config prefixes body with the admin's provider block.
+// Config prefixes body with the provider block.
 func (e *Env) Config(body string) string { return e.ProviderConfig() + body }
 
 // CreateUser mints an active user with an API token.

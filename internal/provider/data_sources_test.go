@@ -18,7 +18,7 @@ func TestAccOrganizationDataSource_byIDAndByName(t *testing.T) {
 	name := acctest.RandomName("acme")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -56,7 +56,7 @@ func TestAccWorkspaceDataSource_byIDAndByName(t *testing.T) {
 	env := acctest.NewEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -90,7 +90,7 @@ func TestAccTeamDataSource_byIDAndByName(t *testing.T) {
 	env := acctest.NewEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -119,7 +119,7 @@ func TestAccUserDataSource_byEmail(t *testing.T) {
 	userID, _ := env.CreateUser("carol@example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				// Case-insensitive match; the configured spelling is kept.
@@ -147,10 +147,10 @@ func TestAccCurrentUserDataSource_nonAdmin(t *testing.T) {
 	userID, token := env.CreateUser("dave@example.com")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(token),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfigWithToken(token) + `data "flero_current_user" "me" {}`,
+				Config: env.ProviderConfig() + `data "flero_current_user" "me" {}`,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.flero_current_user.me", tfjsonpath.New("id"), knownvalue.StringExact(userID)),
 					statecheck.ExpectKnownValue("data.flero_current_user.me", tfjsonpath.New("email"), knownvalue.StringExact("dave@example.com")),

@@ -47,11 +47,11 @@ func TestAccProvider_tokenNotAccepted(t *testing.T) {
 	env := acctest.NewEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken("flero_not_a_real_token"),
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   env.Server.ResetCounters,
-				Config:      env.ProviderConfigWithToken("flero_not_a_real_token") + testAccOrganizationConfig("never"),
+				Config:      env.Config(testAccOrganizationConfig("never")),
 				PlanOnly:    true,
 				ExpectError: errorMatching(`Token not accepted`, `The token was not accepted by the Flero API at`),
 			},
@@ -61,6 +61,11 @@ func TestAccProvider_tokenNotAccepted(t *testing.T) {
 		t.Fatalf("the provider sent %d requests with a bad token, want 1 (GET /v1/me)", n)
 	}
 }
+
+// endpointUnreachable, invalidConfiguration and missingToken test the provider block
+// itself: they use the provider without embedded defaults
+// (acctest.ProtoV6ProviderFactories) and write its endpoint, and a token that is not
+// one, in the block.
 
 // TestAccProvider_endpointUnreachable: nothing listens at the endpoint.
 func TestAccProvider_endpointUnreachable(t *testing.T) {
@@ -148,8 +153,9 @@ func TestAccProvider_configurationKnownOnlyAtApply(t *testing.T) {
 	env := acctest.NewEnv(t)
 	name := acctest.RandomName("late")
 	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		PreCheck: func() { acctest.PreCheck(t) },
+		// The token only: no default endpoint that the unknown one could fall back on.
+		ProtoV6ProviderFactories: acctest.FactoriesFor("", env.Server.AdminToken),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -160,9 +166,8 @@ resource "terraform_data" "endpoint" {
 
 provider "flero" {
   endpoint = terraform_data.endpoint.output
-  token    = %[2]q
 }
-`, env.Server.URL, env.Server.AdminToken) + testAccOrganizationConfig(name),
+`, env.Server.URL) + testAccOrganizationConfig(name),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("flero_organization.test", plancheck.ResourceActionCreate)},
 				},

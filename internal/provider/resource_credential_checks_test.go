@@ -65,15 +65,23 @@ resource "flero_credential" "x" {
 `, ws, name, scope, secret)
 }
 
-func dataWO(secret string, version int) string {
-	return fmt.Sprintf("  data_wo         = { token = %q }\n  data_wo_version = %d\n", secret, version)
+// No credential value is ever written in a test configuration: the test harness logs
+// every configuration at TRACE, Terraform quotes configuration lines in its errors and
+// copies the configuration into saved plans. The value comes from the variable
+// "secret", declared by ephemeralSecretVariable (data_wo) or sensitiveSecretVariable
+// (data) and valued by the step's ConfigVariables (secretVariable, withSecret), which
+// the harness writes to a .tfvars.json file without logging it.
+
+// dataWO sets data_wo from var.secret, which should be ephemeral
+// (ephemeralSecretVariable), as the documentation recommends.
+func dataWO(version int) string {
+	return fmt.Sprintf("  data_wo         = { token = var.secret }\n  data_wo_version = %d\n", version)
 }
 
-// dataWOVar sets data_wo from the ephemeral variable secret (ephemeralSecretVariable),
-// as the documentation recommends: a literal would be kept in the plan's copy of the
-// configuration.
-func dataWOVar(version int) string {
-	return fmt.Sprintf("  data_wo         = { token = var.secret }\n  data_wo_version = %d\n", version)
+// dataAttr sets data from var.secret, which cannot be ephemeral (data is kept in the
+// state): sensitiveSecretVariable.
+func dataAttr() string {
+	return "  data = { token = var.secret }\n"
 }
 
 const ephemeralSecretVariable = `
@@ -84,12 +92,26 @@ variable "secret" {
 }
 `
 
+const sensitiveSecretVariable = `
+variable "secret" {
+  type      = string
+  sensitive = true
+}
+`
+
 func secretVariable(secret string) config.Variables {
 	return config.Variables{"secret": config.StringVariable(secret)}
 }
 
-func dataAttr(secret string) string {
-	return fmt.Sprintf("  data = { token = %q }\n", secret)
+// withSecret values var.secret with secret in every step that sets no variables of its
+// own.
+func withSecret(secret string, steps []resource.TestStep) []resource.TestStep {
+	for i := range steps {
+		if steps[i].ConfigVariables == nil {
+			steps[i].ConfigVariables = secretVariable(secret)
+		}
+	}
+	return steps
 }
 
 // ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -38,12 +39,12 @@ func TestAccCredential_writeOnly(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
 				ConfigVariables: secretVariable(first),
-				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWOVar(1))),
+				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWO(1))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionCreate),
@@ -70,7 +71,7 @@ func TestAccCredential_writeOnly(t *testing.T) {
 				// A new data_wo without a new version: Terraform cannot see the change, and
 				// the provider plans nothing (the secret is not sent).
 				ConfigVariables: secretVariable(second),
-				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWOVar(1))),
+				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWO(1))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -79,7 +80,7 @@ func TestAccCredential_writeOnly(t *testing.T) {
 			{
 				// Bumping data_wo_version rotates the secret, in place.
 				ConfigVariables: secretVariable(second),
-				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWOVar(2))),
+				Config:          env.Config(tenancy + testAccCredentialConfig("stripe", "workspace", dataWO(2))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate),
@@ -163,16 +164,17 @@ func TestAccCredential_dataAttribute(t *testing.T) {
 	env := acctest.NewEnv(t)
 	org := acctest.RandomName("data")
 	first, second := randomSecret(t), randomSecret(t)
-	tenancy := testAccCredentialTenancyConfig(org, "free")
+	tenancy := testAccCredentialTenancyConfig(org, "free") + sensitiveSecretVariable
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr(first))),
+				ConfigVariables: secretVariable(first),
+				Config:          env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr())),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -185,7 +187,8 @@ func TestAccCredential_dataAttribute(t *testing.T) {
 				Check: storedSecret(env, first, 1),
 			},
 			{
-				Config: env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr(second))),
+				ConfigVariables: secretVariable(second),
+				Config:          env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr())),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -194,13 +197,15 @@ func TestAccCredential_dataAttribute(t *testing.T) {
 				Check:             storedSecret(env, second, 2),
 			},
 			{
+				ConfigVariables:         secretVariable(second),
 				ResourceName:            credAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"data", "data_wo_version"},
 			},
 			{
-				Config:             env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr(second))),
+				ConfigVariables:    secretVariable(second),
+				Config:             env.Config(tenancy + testAccCredentialConfig("legacy", "workspace", dataAttr())),
 				ResourceName:       credAddr,
 				ImportState:        true,
 				ImportStateKind:    resource.ImportBlockWithID,
@@ -218,18 +223,19 @@ func TestAccCredential_dataAttribute(t *testing.T) {
 func TestAccCredential_secretGivenOnce(t *testing.T) {
 	env := acctest.NewEnv(t)
 	secret := randomSecret(t)
+	// Not ephemeral: data takes it too.
 	cfg := func(secretAttrs string) string {
-		return env.Config(testAccCredentialConfig("once", "workspace", secretAttrs, "ws_anything"))
+		return env.Config(sensitiveSecretVariable + testAccCredentialConfig("once", "workspace", secretAttrs, "ws_anything"))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		Steps: withSecret(secret, []resource.TestStep{
 			{Config: cfg(""), PlanOnly: true, ExpectError: errorMatching("Exactly one of these attributes must be configured: [data,data_wo]")},
-			{Config: cfg(dataAttr(secret) + dataWO(secret, 1)), PlanOnly: true, ExpectError: errorMatching("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [data,data_wo]")},
-			{Config: cfg(fmt.Sprintf("  data_wo = { token = %q }\n", secret)), PlanOnly: true, ExpectError: errorMatching("These attributes must be configured together: [data_wo,data_wo_version]")},
-			{Config: cfg(fmt.Sprintf("  data_wo = { \"bad key\" = %q }\n  data_wo_version = 1\n", secret)), PlanOnly: true, ExpectError: errorMatching("invalid key")},
-		},
+			{Config: cfg(dataAttr() + dataWO(1)), PlanOnly: true, ExpectError: errorMatching("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [data,data_wo]")},
+			{Config: cfg("  data_wo = { token = var.secret }\n"), PlanOnly: true, ExpectError: errorMatching("These attributes must be configured together: [data_wo,data_wo_version]")},
+			{Config: cfg("  data_wo = { \"bad key\" = var.secret }\n  data_wo_version = 1\n"), PlanOnly: true, ExpectError: errorMatching("invalid key")},
+		}),
 	})
 	if n := env.Server.Requests("POST", "/v1/workspaces/{workspace_id}/credentials") + env.Server.Requests("GET", "/v1/workspaces/{workspace_id}"); n != 0 {
 		t.Errorf("%d requests for configurations refused at validation", n)
@@ -257,13 +263,13 @@ import {
   to = flero_credential.x
   id = %[2]q
 }
-`, ws.ID, cred.ID) + testAccCredentialConfig("imported", "workspace", dataWO(secret, 1), ws.ID))
+`, ws.ID, cred.ID) + ephemeralSecretVariable + testAccCredentialConfig("imported", "workspace", dataWO(1), ws.ID))
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -276,7 +282,7 @@ import {
 				},
 				Check: storedSecret(env, secret, 2),
 			},
-		},
+		}),
 	})
 }
 
@@ -285,13 +291,13 @@ import {
 func TestAccCredential_scopeTransitions(t *testing.T) {
 	env := acctest.NewEnv(t)
 	org := acctest.RandomName("scopes")
-	tenancy := testAccCredentialTenancyConfig(org, "enterprise")
+	tenancy := testAccCredentialTenancyConfig(org, "enterprise") + ephemeralSecretVariable
 	secret := randomSecret(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	step := func(scope string, action plancheck.ResourceActionType) resource.TestStep {
 		return resource.TestStep{
-			Config: env.Config(tenancy + testAccCredentialConfig("shared", scope, dataWO(secret, 1))),
+			Config: env.Config(tenancy + testAccCredentialConfig("shared", scope, dataWO(1))),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, action)},
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -306,9 +312,9 @@ func TestAccCredential_scopeTransitions(t *testing.T) {
 	update := plancheck.ResourceActionUpdate
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			step("workspace", plancheck.ResourceActionCreate),
 			step("personal", update),     // workspace → personal
 			step("organization", update), // personal → organization
@@ -316,7 +322,7 @@ func TestAccCredential_scopeTransitions(t *testing.T) {
 			step("organization", update), // workspace → organization
 			step("personal", update),     // organization → personal
 			step("workspace", update),    // personal → workspace
-		},
+		}),
 	})
 }
 
@@ -326,32 +332,32 @@ func TestAccCredential_scopeTransitions(t *testing.T) {
 func TestAccCredential_organizationScopeRefusedAtPlan(t *testing.T) {
 	env := acctest.NewEnv(t)
 	org := acctest.RandomName("free")
-	tenancy := testAccCredentialTenancyConfig(org, "free")
+	tenancy := testAccCredentialTenancyConfig(org, "free") + ephemeralSecretVariable
 	secret := randomSecret(t)
 	refusal := rules.CheckScopeAllowed(org, rules.PlanFree, rules.ScopeOrganization)
 	var id string
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{Config: env.Config(tenancy)},
 			{
-				Config:      env.Config(tenancy + testAccCredentialConfig("wide", "organization", dataWO(secret, 1))),
+				Config:      env.Config(tenancy + testAccCredentialConfig("wide", "organization", dataWO(1))),
 				PlanOnly:    true,
 				ExpectError: errorMatching("Organization scope requires the Enterprise plan", `with flero_credential.x`, refusal.Message),
 			},
 			{
 				PreConfig: func() { assertNoCredentialCreated(t, env, org) },
-				Config:    env.Config(tenancy + testAccCredentialConfig("wide", "workspace", dataWO(secret, 1))),
+				Config:    env.Config(tenancy + testAccCredentialConfig("wide", "workspace", dataWO(1))),
 				Check: func(s *terraform.State) (err error) {
 					id, err = acctest.Attr(s, credAddr, "id")
 					return err
 				},
 			},
 			{
-				Config:      env.Config(tenancy + testAccCredentialConfig("wide", "organization", dataWO(secret, 1))),
+				Config:      env.Config(tenancy + testAccCredentialConfig("wide", "organization", dataWO(1))),
 				PlanOnly:    true,
 				ExpectError: errorMatching("Organization scope requires the Enterprise plan", refusal.Message),
 			},
@@ -362,10 +368,10 @@ func TestAccCredential_organizationScopeRefusedAtPlan(t *testing.T) {
 						t.Fatalf("the refused widening changed the credential: %+v %v", got, err)
 					}
 				},
-				Config:   env.Config(tenancy + testAccCredentialConfig("wide", "workspace", dataWO(secret, 1))),
+				Config:   env.Config(tenancy + testAccCredentialConfig("wide", "workspace", dataWO(1))),
 				PlanOnly: true,
 			},
-		},
+		}),
 	})
 }
 
@@ -379,28 +385,28 @@ func TestAccCredential_upgradeAndWidenInOneApply(t *testing.T) {
 	org := acctest.RandomName("upgrade")
 	secret := randomSecret(t)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
-	second := fmt.Sprintf(`
+	second := `
 resource "flero_credential" "y" {
   workspace_id    = flero_workspace.other.id
   name            = "sso-idp"
   type            = "oidc"
   scope           = "organization"
-  data_wo         = { client_secret = %[1]q }
+  data_wo         = { client_secret = var.secret }
   data_wo_version = 1
 }
-`, secret)
+`
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
-				Config:            env.Config(testAccCredentialTenancyConfig(org, "free") + testAccCredentialConfig("salesforce", "workspace", dataWO(secret, 1))),
+				Config:            env.Config(testAccCredentialTenancyConfig(org, "free") + ephemeralSecretVariable + testAccCredentialConfig("salesforce", "workspace", dataWO(1))),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(credAddr, tfjsonpath.New("id"))},
 			},
 			{
-				Config: env.Config(testAccCredentialTenancyConfig(org, "enterprise") + testAccCredentialConfig("salesforce", "organization", dataWO(secret, 1)) + second),
+				Config: env.Config(testAccCredentialTenancyConfig(org, "enterprise") + ephemeralSecretVariable + testAccCredentialConfig("salesforce", "organization", dataWO(1)) + second),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("flero_organization.o", plancheck.ResourceActionUpdate),
@@ -419,11 +425,11 @@ resource "flero_credential" "y" {
 			},
 			{
 				// Rule 2 with managed credentials: leaving enterprise is refused at plan.
-				Config:      env.Config(testAccCredentialTenancyConfig(org, "pro") + testAccCredentialConfig("salesforce", "organization", dataWO(secret, 1)) + second),
+				Config:      env.Config(testAccCredentialTenancyConfig(org, "pro") + ephemeralSecretVariable + testAccCredentialConfig("salesforce", "organization", dataWO(1)) + second),
 				PlanOnly:    true,
 				ExpectError: errorMatching("Organization cannot leave the Enterprise plan", `"salesforce", "sso-idp"`),
 			},
-		},
+		}),
 	})
 }
 
@@ -435,12 +441,12 @@ func TestAccCredential_upgradeAndCreateInOneApply(t *testing.T) {
 	secret := randomSecret(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
-			{Config: env.Config(testAccCredentialTenancyConfig(org, "free"))},
+		Steps: withSecret(secret, []resource.TestStep{
+			{Config: env.Config(testAccCredentialTenancyConfig(org, "free") + ephemeralSecretVariable)},
 			{
-				Config: env.Config(testAccCredentialTenancyConfig(org, "enterprise") + testAccCredentialConfig("salesforce", "organization", dataWO(secret, 1))),
+				Config: env.Config(testAccCredentialTenancyConfig(org, "enterprise") + ephemeralSecretVariable + testAccCredentialConfig("salesforce", "organization", dataWO(1))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("flero_organization.o", plancheck.ResourceActionUpdate),
@@ -455,7 +461,7 @@ func TestAccCredential_upgradeAndCreateInOneApply(t *testing.T) {
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("scope"), knownvalue.StringExact("organization")),
 				},
 			},
-		},
+		}),
 	})
 }
 
@@ -472,13 +478,13 @@ resource "flero_workspace" "home" {
   organization_id = %[1]q
   name            = "home"
 }
-`, o.ID) + testAccCredentialConfig("wide", "organization", dataWO(secret, 1)))
+`, o.ID) + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1)))
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
 				Config: cfg,
 				// Terraform plans the credential again once the workspace exists, so
@@ -492,9 +498,9 @@ resource "flero_workspace" "home" {
   organization_id = %[1]q
   name            = "home"
 }
-`, o.ID)),
+`, o.ID) + ephemeralSecretVariable),
 			},
-		},
+		}),
 	})
 }
 
@@ -505,13 +511,14 @@ func TestAccCredential_viewerRefusedAtPlan(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
 	_, token := credentialMember(t, env, o, ws, "viewer@example.com", "viewer")
+	secret := randomSecret(t)
 	cfg := func(scope string) string {
-		return env.ProviderConfigWithToken(token) + testAccCredentialConfig("mine", scope, dataWO(randomSecret(t), 1), ws.ID)
+		return env.Config(ephemeralSecretVariable + testAccCredentialConfig("mine", scope, dataWO(1), ws.ID))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(token),
+		Steps: withSecret(secret, []resource.TestStep{
 			{
 				Config:      cfg("workspace"),
 				PlanOnly:    true,
@@ -524,9 +531,9 @@ func TestAccCredential_viewerRefusedAtPlan(t *testing.T) {
 			},
 			{
 				PreConfig: func() { assertNoCredentialCreated(t, env, o.Name) },
-				Config:    env.ProviderConfigWithToken(token),
+				Config:    env.Config(ephemeralSecretVariable),
 			},
-		},
+		}),
 	})
 }
 
@@ -539,8 +546,8 @@ func TestAccCredential_editorRights(t *testing.T) {
 	ctx := context.Background()
 	o, ws := credentialTenancy(t, env, "free")
 	editorID, token := credentialMember(t, env, o, ws, "editor@example.com", "editor")
-	secret := randomSecret(t)
-	editor := env.ProviderConfigWithToken(token)
+	secret, rotated := randomSecret(t), randomSecret(t)
+	editor := env.Config(ephemeralSecretVariable)
 	shared, err := env.Admin.Credentials.Create(ctx, ws.ID, api.CreateCredentialRequest{Name: "shared", Type: "api_key", Data: map[string]string{"token": secret}})
 	if err != nil {
 		t.Fatal(err)
@@ -548,6 +555,11 @@ func TestAccCredential_editorRights(t *testing.T) {
 	// The admin's credential, adopted by the editor's configuration with another
 	// description: adopting it is an edit.
 	sharedImport := fmt.Sprintf(`
+variable "shared_secret" {
+  type      = string
+  sensitive = true
+}
+
 import {
   to = flero_credential.shared
   id = %[1]q
@@ -558,45 +570,47 @@ resource "flero_credential" "shared" {
   name         = "shared"
   type         = "api_key"
   description  = "changed by the editor"
-  data         = { token = %[3]q }
+  data         = { token = var.shared_secret }
 }
-`, shared.ID, ws.ID, secret)
+`, shared.ID, ws.ID)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(token),
 		CheckDestroy:             acctest.CheckDestroyWith(env.Client(token)),
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
-				Config:      editor + testAccCredentialConfig("mine", "workspace", dataWO(secret, 1), ws.ID),
+				Config:      editor + testAccCredentialConfig("mine", "workspace", dataWO(1), ws.ID),
 				PlanOnly:    true,
 				ExpectError: errorMatching("Not allowed to change this credential", rules.CreateCredentialRule(rules.ScopeWorkspace)+"; your role is editor."),
 			},
 			{
 				PreConfig: func() { assertNoCredentialCreated(t, env, o.Name, shared.ID) },
-				Config:    editor + testAccCredentialConfig("mine", "personal", dataWO(secret, 1), ws.ID),
+				Config:    editor + testAccCredentialConfig("mine", "personal", dataWO(1), ws.ID),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("owner_id"), knownvalue.StringExact(editorID)),
 				},
 			},
 			{
 				// Re-scoping needs admin for any scope but personal.
-				Config:      editor + testAccCredentialConfig("mine", "workspace", dataWO(secret, 1), ws.ID),
+				Config:      editor + testAccCredentialConfig("mine", "workspace", dataWO(1), ws.ID),
 				PlanOnly:    true,
 				ExpectError: errorMatching("Not allowed to change this credential", `can give credential "mine" workspace scope; your role in its workspace is editor`),
 			},
 			{
 				// The owner may edit and rotate their personal credential.
-				Config: editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(randomSecret(t), 2), ws.ID),
+				ConfigVariables: secretVariable(rotated),
+				Config:          editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(2), ws.ID),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionUpdate)},
 				},
 			},
 			{
 				// Editing an admin's workspace credential is refused at plan.
-				Config:      editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(randomSecret(t), 2), ws.ID) + sharedImport,
-				PlanOnly:    true,
-				ExpectError: errorMatching("Not allowed to change this credential", `Only workspace admins and owners (or organization admins) can`, `credential "shared"; your role in its workspace is editor`),
+				ConfigVariables: config.Variables{"secret": config.StringVariable(rotated), "shared_secret": config.StringVariable(secret)},
+				Config:          editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(2), ws.ID) + sharedImport,
+				PlanOnly:        true,
+				ExpectError:     errorMatching("Not allowed to change this credential", `Only workspace admins and owners (or organization admins) can`, `credential "shared"; your role in its workspace is editor`),
 			},
 			{
 				PreConfig: func() {
@@ -605,9 +619,10 @@ resource "flero_credential" "shared" {
 						t.Fatalf("the refused edit changed the credential: %+v %v", got, err)
 					}
 				},
-				Config: editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(randomSecret(t), 2), ws.ID),
+				ConfigVariables: secretVariable(rotated),
+				Config:          editor + testAccCredentialConfig("mine-renamed", "personal", dataWO(2), ws.ID),
 			},
-		},
+		}),
 	})
 }
 
@@ -617,18 +632,21 @@ func TestAccCredential_editorCannotDelete(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
 	_, token := credentialMember(t, env, o, ws, "editor@example.com", "editor")
-	admin := env.ProviderConfig() + testAccCredentialConfig("shared", "workspace", dataWO(randomSecret(t), 1), ws.ID)
+	secret := randomSecret(t)
+	admin := env.Config(ephemeralSecretVariable + testAccCredentialConfig("shared", "workspace", dataWO(1), ws.ID))
 
+	// The token changes between steps: the providers are set per step (the last step's
+	// also destroy at the end).
 	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
-			{Config: admin},
+		PreCheck:     func() { acctest.PreCheck(t) },
+		CheckDestroy: env.CheckDestroy,
+		Steps: withSecret(secret, []resource.TestStep{
+			{ProtoV6ProviderFactories: env.ProviderFactories(), Config: admin},
 			{
-				Config:      env.ProviderConfigWithToken(token),
-				PlanOnly:    true,
-				ExpectError: errorMatching("Not allowed to change this credential", `can delete credential "shared"; your role in its workspace is editor`),
+				ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(token),
+				Config:                   env.Config(ephemeralSecretVariable),
+				PlanOnly:                 true,
+				ExpectError:              errorMatching("Not allowed to change this credential", `can delete credential "shared"; your role in its workspace is editor`),
 			},
 			{
 				PreConfig: func() {
@@ -637,9 +655,10 @@ func TestAccCredential_editorCannotDelete(t *testing.T) {
 						t.Fatalf("the credential should still exist: %v %v", creds, err)
 					}
 				},
-				Config: admin, // the admin destroys it at the end
+				ProtoV6ProviderFactories: env.ProviderFactories(),
+				Config:                   admin, // the admin destroys it at the end
 			},
-		},
+		}),
 	})
 }
 
@@ -647,21 +666,22 @@ func TestAccCredential_editorCannotDelete(t *testing.T) {
 // again.
 func TestAccCredential_disappears(t *testing.T) {
 	env := acctest.NewEnv(t)
-	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("gone"), "free")
+	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("gone"), "free") + ephemeralSecretVariable
+	secret := randomSecret(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
-				Config:             env.Config(tenancy + testAccCredentialConfig("gone", "workspace", dataWO(randomSecret(t), 1))),
+				Config:             env.Config(tenancy + testAccCredentialConfig("gone", "workspace", dataWO(1))),
 				Check:              resource.ComposeTestCheckFunc(env.Exists(credAddr), env.Disappears(credAddr)),
 				ExpectNonEmptyPlan: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(credAddr, plancheck.ResourceActionCreate)},
 				},
 			},
-		},
+		}),
 	})
 }
 
@@ -670,14 +690,15 @@ func TestAccCredential_disappears(t *testing.T) {
 func TestAccCredential_drift(t *testing.T) {
 	env := acctest.NewEnv(t)
 	ctx := context.Background()
-	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("drift"), "enterprise")
-	cfg := env.Config(tenancy + testAccCredentialConfig("drifty", "workspace", dataWO(randomSecret(t), 1)))
+	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("drift"), "enterprise") + ephemeralSecretVariable
+	secret := randomSecret(t)
+	cfg := env.Config(tenancy + testAccCredentialConfig("drifty", "workspace", dataWO(1)))
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
 				Config: cfg,
 				Check: func(s *terraform.State) (err error) {
@@ -709,7 +730,7 @@ func TestAccCredential_drift(t *testing.T) {
 					statecheck.ExpectKnownValue(credAddr, tfjsonpath.New("scope"), knownvalue.StringExact("workspace")),
 				},
 			},
-		},
+		}),
 	})
 }
 
@@ -718,23 +739,23 @@ func TestAccCredential_drift(t *testing.T) {
 func TestAccCredential_changedBetweenPlanAndApply(t *testing.T) {
 	env := acctest.NewEnv(t)
 	ctx := context.Background()
-	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("race"), "free")
+	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("race"), "free") + ephemeralSecretVariable
 	secret := randomSecret(t)
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
-				Config: env.Config(tenancy + testAccCredentialConfig("raced", "workspace", dataWO(secret, 1))),
+				Config: env.Config(tenancy + testAccCredentialConfig("raced", "workspace", dataWO(1))),
 				Check: func(s *terraform.State) (err error) {
 					id, err = acctest.Attr(s, credAddr, "id")
 					return err
 				},
 			},
 			{
-				Config: env.Config(tenancy + testAccCredentialConfig("raced", "personal", dataWO(secret, 1))),
+				Config: env.Config(tenancy + testAccCredentialConfig("raced", "personal", dataWO(1))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					changeOutOfBand(func() error {
 						desc := "someone else"
@@ -751,10 +772,10 @@ func TestAccCredential_changedBetweenPlanAndApply(t *testing.T) {
 						t.Fatalf("the stale write went through: %+v %v", got, err)
 					}
 				},
-				Config: env.Config(tenancy + testAccCredentialConfig("raced", "personal", dataWO(secret, 1))),
+				Config: env.Config(tenancy + testAccCredentialConfig("raced", "personal", dataWO(1))),
 				Check:  apiScope(env, "personal"),
 			},
-		},
+		}),
 	})
 }
 
@@ -767,7 +788,8 @@ func TestAccCredential_inactiveAfterOwnerLeft(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
 	userID, token := credentialMember(t, env, o, ws, "leaver@example.com", "editor")
-	cfg := env.ProviderConfigWithToken(token) + testAccCredentialConfig("mine", "personal", dataWO(randomSecret(t), 1), ws.ID)
+	secret := randomSecret(t)
+	cfg := env.Config(ephemeralSecretVariable + testAccCredentialConfig("mine", "personal", dataWO(1), ws.ID))
 	inactive := func() resource.TestStep {
 		return resource.TestStep{
 			Config: cfg,
@@ -785,7 +807,7 @@ func TestAccCredential_inactiveAfterOwnerLeft(t *testing.T) {
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(token),
 		CheckDestroy: func(s *terraform.State) error {
 			// Deleted for real: the store no longer holds it.
 			return env.Server.Store().Read(context.Background(), func(tx *store.Tx) error {
@@ -795,7 +817,7 @@ func TestAccCredential_inactiveAfterOwnerLeft(t *testing.T) {
 				return nil
 			})
 		},
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -808,27 +830,27 @@ func TestAccCredential_inactiveAfterOwnerLeft(t *testing.T) {
 			},
 			left,
 			back,
-		},
+		}),
 	})
 }
 
 // TestAccCredentialDataSource_basic: metadata by id, never the secret.
 func TestAccCredentialDataSource_basic(t *testing.T) {
 	env := acctest.NewEnv(t)
-	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("ds"), "free")
+	tenancy := testAccCredentialTenancyConfig(acctest.RandomName("ds"), "free") + ephemeralSecretVariable
 	secret := randomSecret(t)
 	ds := "data.flero_credential.x"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
+		Steps: withSecret(secret, []resource.TestStep{
 			{
-				Config:      env.Config(`data "flero_credential" "x" { id = "cred_doesnotexist" }`),
+				Config:      env.Config(ephemeralSecretVariable + `data "flero_credential" "x" { id = "cred_doesnotexist" }`),
 				ExpectError: errorMatching("Could not read credential cred_doesnotexist"),
 			},
 			{
-				Config: env.Config(tenancy + testAccCredentialConfig("read-me", "personal", dataWO(secret, 1)) + `
+				Config: env.Config(tenancy + testAccCredentialConfig("read-me", "personal", dataWO(1)) + `
 data "flero_credential" "x" {
   id = flero_credential.x.id
 }
@@ -845,6 +867,6 @@ data "flero_credential" "x" {
 					secretInState(secret, false),
 				},
 			},
-		},
+		}),
 	})
 }

@@ -22,7 +22,7 @@ func TestAccTeamMembership_basic(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -70,7 +70,7 @@ func TestAccTeamMembership_disappears(t *testing.T) {
 	addr := "flero_team_membership.test"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -99,7 +99,7 @@ func TestAccTeamMembership_userNotInOrganizationAtPlan(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(fmt.Sprintf(`

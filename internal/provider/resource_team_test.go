@@ -24,7 +24,7 @@ func TestAccTeam_basic(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -76,7 +76,7 @@ func TestAccTeam_disappears(t *testing.T) {
 	addr := "flero_team.test"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -102,10 +102,10 @@ func TestAccTeam_forbiddenAtPlan(t *testing.T) {
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(memberToken),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfigWithToken(memberToken) + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "flero_team" "test" {
   organization_id = %[1]q
   name            = "not-allowed"

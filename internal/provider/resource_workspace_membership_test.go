@@ -27,7 +27,7 @@ func TestAccWorkspaceMembership_basic(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -100,7 +100,7 @@ func TestAccWorkspaceMembership_disappears(t *testing.T) {
 	addr := "flero_workspace_membership.user"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -133,7 +133,7 @@ func TestAccWorkspaceMembership_userNotInOrganizationAtPlan(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(fmt.Sprintf(`
@@ -180,10 +180,10 @@ func TestAccWorkspaceMembership_forbiddenAtPlan(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(viewerToken),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfigWithToken(viewerToken) + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "flero_workspace_membership" "test" {
   workspace_id = %[1]q
   user_id      = %[2]q
@@ -204,7 +204,7 @@ func TestAccWorkspaceMembership_exactlyOnePrincipal(t *testing.T) {
 	env := acctest.NewEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(`

@@ -24,7 +24,7 @@ func TestAccWorkspace_basic(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -107,7 +107,7 @@ func TestAccWorkspace_disappears(t *testing.T) {
 	addr := "flero_workspace.test"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
@@ -135,10 +135,10 @@ func TestAccWorkspace_forbiddenAtPlan(t *testing.T) {
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactoriesWithToken(memberToken),
 		Steps: []resource.TestStep{
 			{
-				Config: env.ProviderConfigWithToken(memberToken) + fmt.Sprintf(`
+				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "flero_workspace" "test" {
   organization_id = %[1]q
   name            = "not-allowed"
@@ -160,7 +160,7 @@ func TestAccWorkspace_invalidDomainAtPlan(t *testing.T) {
 	env := acctest.NewEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
 				Config:      env.Config(testAccWorkspaceConfig(acctest.RandomName("org"), "prod", "", "Flows.Example.com")),
@@ -201,7 +201,7 @@ func TestAccWorkspace_nameTaken(t *testing.T) {
 	org := acctest.RandomName("org")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: env.ProviderFactories(),
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{

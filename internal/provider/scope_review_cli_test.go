@@ -14,8 +14,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
@@ -47,13 +45,14 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 		}
 		*ws.dst = w
 	}
-	tf := newTerraformCLI(t, env.ProviderConfig())
+	tf := newTerraformCLI(t, env, env.Server.AdminToken)
 	secret := randomSecret(t)
+	tf.setSecret(secret)
 	cfg := func(scope string) string {
-		return ephemeralSecretVariable + testAccCredentialConfig("stripe-live", scope, dataWOVar(1), home.ID)
+		return ephemeralSecretVariable + testAccCredentialConfig("stripe-live", scope, dataWO(1), home.ID)
 	}
 	tf.write(cfg("organization"))
-	tf.run(t, "apply", "-auto-approve", "-var", "secret="+secret)
+	tf.run(t, "apply", "-auto-approve")
 	id := tf.output(t, "flero_credential.x", "id")
 
 	// Another workspace's workflow uses the credential (organization scope allows it).
@@ -64,7 +63,7 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 	}
 
 	tf.write(cfg("workspace"))
-	out := tf.run(t, "plan", "-var", "secret="+secret)
+	out := tf.run(t, "plan")
 	t.Logf("terraform plan (narrowing):\n%s", out)
 	flat := flattenSpaces(out)
 	for _, want := range []string{
@@ -84,12 +83,12 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 	}
 
 	// Apply the narrowing, then plan to widen again.
-	tf.run(t, "apply", "-auto-approve", "-var", "secret="+secret)
+	tf.run(t, "apply", "-auto-approve")
 	if got := tf.output(t, "flero_credential.x", "id"); got != id {
 		t.Fatalf("the narrowing replaced the credential: id %s, was %s", got, id)
 	}
 	tf.write(cfg("organization"))
-	flat = flattenSpaces(tf.run(t, "plan", "-var", "secret="+secret))
+	flat = flattenSpaces(tf.run(t, "plan"))
 	if want := `Warning: Widening credential "stripe-live" from workspace to organization scope`; !strings.Contains(flat, want) {
 		t.Errorf("no widening warning:\n%s", flat)
 	}
@@ -99,11 +98,11 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 
 	// No warning when the scope does not change.
 	tf.write(cfg("workspace"))
-	flat = flattenSpaces(tf.run(t, "plan", "-var", "secret="+secret))
+	flat = flattenSpaces(tf.run(t, "plan"))
 	if strings.Contains(flat, "Warning:") || !strings.Contains(flat, "No changes.") {
 		t.Errorf("an unchanged scope planned something or warned:\n%s", flat)
 	}
-	tf.run(t, "destroy", "-auto-approve", "-var", "secret="+secret)
+	tf.run(t, "destroy", "-auto-approve")
 }
 
 // TestAccCredentialCLI_checkedAtApply: the workspace is created in the same run, so the
@@ -112,14 +111,15 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 func TestAccCredentialCLI_checkedAtApply(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("later")})
-	tf := newTerraformCLI(t, env.ProviderConfig())
+	tf := newTerraformCLI(t, env, env.Server.AdminToken)
+	tf.setSecret(randomSecret(t))
 	workspace := fmt.Sprintf(`
 resource "flero_workspace" "home" {
   organization_id = %[1]q
   name            = "home"
 }
 `, o.ID)
-	tf.write(workspace + testAccCredentialConfig("wide", "organization", dataWO(randomSecret(t), 1)))
+	tf.write(workspace + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1)))
 
 	out := tf.run(t, "plan")
 	t.Logf("terraform plan (workspace unknown):\n%s", out)
@@ -155,8 +155,9 @@ func TestAccCredentialCLI_inactiveWarning(t *testing.T) {
 	env := acctest.NewEnv(t)
 	o, ws := credentialTenancy(t, env, "free")
 	userID, token := credentialMember(t, env, o, ws, "leaver@example.com", "editor")
-	tf := newTerraformCLI(t, env.ProviderConfigWithToken(token))
-	tf.write(testAccCredentialConfig("mine", "personal", dataWO(randomSecret(t), 1), ws.ID))
+	tf := newTerraformCLI(t, env, token)
+	tf.setSecret(randomSecret(t))
+	tf.write(ephemeralSecretVariable + testAccCredentialConfig("mine", "personal", dataWO(1), ws.ID))
 	tf.run(t, "apply", "-auto-approve")
 
 	check := func(when string) {
@@ -183,16 +184,17 @@ type terraformCLI struct {
 	env      []string
 }
 
-// newTerraformCLI serves the provider in-process until the test ends and prepares a
-// working directory whose configuration starts with providerBlock.
-func newTerraformCLI(t *testing.T, providerBlock string) *terraformCLI {
+// newTerraformCLI serves the provider in-process, acting on env's server with token,
+// until the test ends, and prepares a working directory whose configuration starts
+// with env's provider block (which holds neither endpoint nor token).
+func newTerraformCLI(t *testing.T, env *acctest.Env, token string) *terraformCLI {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig)
 	closed := make(chan struct{})
-	factory := providerserver.NewProtocol6(provider.New("test")())
+	factory := provider.NewServer("test", provider.WithDefaultConnection(env.Server.URL, token))
 	go func() {
-		err := tf6server.Serve("registry.terraform.io/flero/flero", func() tfprotov6.ProviderServer { return factory() },
+		err := tf6server.Serve("registry.terraform.io/flero/flero", factory,
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))
@@ -239,7 +241,7 @@ terraform {
     flero = { source = "flero/flero" }
   }
 }
-`+providerBlock), 0o600); err != nil {
+`+env.ProviderConfig()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var environ []string
@@ -253,6 +255,12 @@ terraform {
 	tf := &terraformCLI{bin: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: work, env: environ}
 	tf.run(t, "init")
 	return tf
+}
+
+// setSecret values the configuration's variable "secret" through the environment
+// (TF_VAR_secret), so that it is neither in a file nor on a command line.
+func (c *terraformCLI) setSecret(secret string) {
+	c.env = append(c.env, "TF_VAR_secret="+secret)
 }
 
 // write sets the configuration besides the provider block.
