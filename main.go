@@ -5,11 +5,10 @@ package main
 import (
 	"flag"
 	"log"
-	"os"
-	runtimedebug "runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/flero/terraform-provider-flero/internal/plugintune"
 	"github.com/flero/terraform-provider-flero/internal/provider"
 )
 
@@ -25,33 +24,14 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	} else {
-		quietLogsTerraformDrops()
+		// Terraform drops the SDK's TRACE lines unless TF_LOG or TF_LOG_PROVIDER is
+		// set: formatting them cost a third of the provider's CPU.
+		plugintune.QuietLogsTerraformDrops("flero")
 	}
-	if os.Getenv("GOGC") == "" {
-		// The live heap is a few MB (see ctxrelease): at the default GOGC the collector
-		// runs hundreds of times a plan. 400 cut the provider's CPU in a no-change plan
-		// of 1,000 objects by a quarter, for a peak RSS of ~45 MB instead of ~31 MB.
-		runtimedebug.SetGCPercent(400)
-	}
+	// GC percent 400 unless GOGC is set: the live heap is a few MB (see ctxrelease).
+	plugintune.SetGCPercent()
 	err := tf6server.Serve("registry.terraform.io/flero/flero", provider.NewServer(version), opts...)
 	if err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// quietLogsTerraformDrops turns the plugin SDK's and the provider's logs off when
-// Terraform will drop them. Terraform shows a provider's logs only when TF_LOG or
-// TF_LOG_PROVIDER is set (the provider inherits its environment); otherwise it reads
-// every line the provider writes to stderr and discards it. The SDK logs at TRACE
-// unless told otherwise, which cost about a third of the provider's CPU in a plan of
-// 1,000 objects. A level set explicitly (TF_LOG_SDK, TF_LOG_PROVIDER_FLERO) is kept.
-func quietLogsTerraformDrops() {
-	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
-		return
-	}
-	for _, env := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_FLERO"} {
-		if _, set := os.LookupEnv(env); !set {
-			os.Setenv(env, "OFF")
-		}
 	}
 }

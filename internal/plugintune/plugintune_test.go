@@ -1,7 +1,8 @@
-package main
+package plugintune
 
 import (
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -25,7 +26,7 @@ func TestQuietLogsTerraformDrops(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			quietLogsTerraformDrops()
+			QuietLogsTerraformDrops("flero")
 			if got := os.Getenv("TF_LOG_SDK"); got != tc.wantSDK {
 				t.Errorf("TF_LOG_SDK = %q, want %q", got, tc.wantSDK)
 			}
@@ -33,5 +34,36 @@ func TestQuietLogsTerraformDrops(t *testing.T) {
 				t.Errorf("TF_LOG_PROVIDER_FLERO = %q, want %q", got, tc.wantPrv)
 			}
 		})
+	}
+}
+
+func TestProviderLogEnv(t *testing.T) {
+	for typ, want := range map[string]string{
+		"flero":      "TF_LOG_PROVIDER_FLERO",
+		"benchfloor": "TF_LOG_PROVIDER_BENCHFLOOR",
+		"my-thing":   "TF_LOG_PROVIDER_MY_THING",
+	} {
+		if got := ProviderLogEnv(typ); got != want {
+			t.Errorf("ProviderLogEnv(%q) = %q, want %q", typ, got, want)
+		}
+	}
+}
+
+func TestSetGCPercent(t *testing.T) {
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	SetGCPercent()
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("without GOGC the GC percent is %d, want %d", got, GCPercent)
+	}
+
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150) // what the runtime read from GOGC at start
+	SetGCPercent()
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("with GOGC=150 the GC percent is %d, want it left at 150", got)
 	}
 }
