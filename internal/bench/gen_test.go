@@ -126,10 +126,11 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	b, _ := Generate(500, 7)
 	c, _ := Generate(500, 8)
 	for _, changed := range []bool{false, true} {
-		if !bytes.Equal(a.Flero(changed), b.Flero(changed)) || !bytes.Equal(a.Floor(changed), b.Floor(changed)) {
+		if !bytes.Equal(a.Flero(changed), b.Flero(changed)) || !bytes.Equal(a.Floor(changed), b.Floor(changed)) ||
+			!bytes.Equal(a.Protocol(changed), b.Protocol(changed)) {
 			t.Errorf("the same seed gave two configurations (changed=%v)", changed)
 		}
-		if bytes.Equal(a.Flero(changed), c.Flero(changed)) {
+		if bytes.Equal(a.Flero(changed), c.Flero(changed)) || bytes.Equal(a.Protocol(changed), c.Protocol(changed)) {
 			t.Errorf("seeds 7 and 8 gave the same configuration (changed=%v)", changed)
 		}
 	}
@@ -150,7 +151,7 @@ func TestChangeSet(t *testing.T) {
 			}
 			diff := 0
 			for i := range o.Attrs {
-				if o.Attrs[i].Val.hcl(false) != o.Changed[i].Val.hcl(false) {
+				if o.Attrs[i].Val.hcl("") != o.Changed[i].Val.hcl("") {
 					diff++
 				}
 			}
@@ -177,7 +178,7 @@ func TestChangeSet(t *testing.T) {
 
 		// The changed configuration differs from the first in exactly the changed
 		// objects, in both renderings.
-		for _, render := range []func(bool) []byte{sp.Flero, sp.Floor} {
+		for _, render := range []func(bool) []byte{sp.Flero, sp.Floor, sp.Protocol} {
 			before, after := blocks(render(false)), blocks(render(true))
 			if len(before) != len(after) {
 				t.Fatalf("the changed configuration has %d blocks, the first %d", len(after), len(before))
@@ -190,6 +191,48 @@ func TestChangeSet(t *testing.T) {
 			}
 			if diff != len(changed) {
 				t.Errorf("Generate(%d): %d blocks differ after the change, want %d", n, diff, len(changed))
+			}
+		}
+	}
+}
+
+// TestProtocolIsTheFloor checks that the protocol floor is the terraform_data floor
+// served by the benchfloor provider: the same N resources, each with the same input
+// and the same references, only the resource type and the provider requirement
+// differing.
+func TestProtocolIsTheFloor(t *testing.T) {
+	for _, n := range []int{MinObjects, 100, 1000} {
+		sp, err := Generate(n, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, changed := range []bool{false, true} {
+			floor, protocol := string(sp.Floor(changed)), string(sp.Protocol(changed))
+			if got := strings.Count(protocol, "\nresource \""+ProtocolType+"\" "); got != n {
+				t.Errorf("N=%d changed=%v: %d %s resources, want %d", n, changed, got, ProtocolType, n)
+			}
+			if got := strings.Count(protocol, "\nresource "); got != n {
+				t.Errorf("N=%d changed=%v: %d resources in all, want %d", n, changed, got, n)
+			}
+			if strings.Contains(protocol, "terraform_data") {
+				t.Errorf("N=%d changed=%v: the protocol floor mentions terraform_data", n, changed)
+			}
+			if !strings.Contains(protocol, "source = \""+ProtocolSource+"\"") {
+				t.Errorf("N=%d changed=%v: the protocol floor does not require %s", n, changed, ProtocolSource)
+			}
+			refs := strings.Count(floor, "terraform_data.")
+			if refs == 0 || strings.Count(protocol, ProtocolType+".") != refs {
+				t.Errorf("N=%d changed=%v: %d references in the floor, %d in the protocol floor",
+					n, changed, refs, strings.Count(protocol, ProtocolType+"."))
+			}
+			fb, pb := blocks([]byte(floor)), blocks([]byte(protocol))
+			if len(fb) != n || len(pb) != n {
+				t.Fatalf("N=%d changed=%v: %d floor blocks, %d protocol floor blocks", n, changed, len(fb), len(pb))
+			}
+			for i := range fb {
+				if want := strings.ReplaceAll(fb[i], "terraform_data", ProtocolType); pb[i] != want {
+					t.Fatalf("N=%d changed=%v: block %d is\n%s\nwant\n%s", n, changed, i, pb[i], want)
+				}
 			}
 		}
 	}
@@ -216,10 +259,12 @@ func TestRenderedHCLIsValid(t *testing.T) {
 	}
 	dir := t.TempDir()
 	files := map[string][]byte{
-		"flero.tf":         sp.Flero(false),
-		"flero_changed.tf": sp.Flero(true),
-		"floor.tf":         sp.Floor(false),
-		"floor_changed.tf": sp.Floor(true),
+		"flero.tf":            sp.Flero(false),
+		"flero_changed.tf":    sp.Flero(true),
+		"floor.tf":            sp.Floor(false),
+		"floor_changed.tf":    sp.Floor(true),
+		"protocol.tf":         sp.Protocol(false),
+		"protocol_changed.tf": sp.Protocol(true),
 	}
 	for name, src := range files {
 		sub := filepath.Join(dir, strings.TrimSuffix(name, ".tf"))
