@@ -1,7 +1,9 @@
 // Command flero-bench measures the provider against Terraform's own floor: a
-// tenancy configuration of N flero objects and the same N terraform_data resources,
-// applied, planned without change, changed (10%) and destroyed side by side, against
-// the reference server run in this process on a fresh database. See BENCHMARKS.md.
+// tenancy configuration of N flero objects, the same N terraform_data resources (the
+// floor), and the same N resources served by a minimal framework provider (the
+// protocol floor, package floorprovider), applied, planned without change, changed
+// (10%) and destroyed side by side, against the reference server run in this process
+// on a fresh database. See BENCHMARKS.md.
 //
 //	go run ./cmd/flero-bench                      # N = 100, 500, 1000; 3 rounds; rate-limited apply
 //	go run ./cmd/flero-bench -n 20 -rounds 1 -rate 0   # quick smoke run
@@ -40,6 +42,7 @@ func run() error {
 		ns     string
 		out    string
 		routes bool
+		proto  bool
 	)
 	flag.StringVar(&ns, "n", "100,500,1000", "configuration sizes (objects), comma-separated")
 	flag.IntVar(&opts.Rounds, "rounds", 3, "rounds of every phase for both configurations")
@@ -54,10 +57,12 @@ func run() error {
 	flag.StringVar(&opts.WorkDir, "workdir", "", "work directory (default: a new temporary directory)")
 	flag.BoolVar(&opts.Keep, "keep", false, "keep the work directory (configurations, states, terraform logs, databases)")
 	flag.BoolVar(&opts.NoRSS, "no-rss", false, "run the provider directly, without the wrapper that records its peak RSS")
+	flag.BoolVar(&proto, "protocol-floor", true, "also run the protocol floor: the terraform_data floor's resources served by a minimal framework provider")
 	flag.BoolVar(&opts.Verbose, "v", false, "print the requests by route of every run")
 	flag.BoolVar(&routes, "routes", true, "print the requests by route at the largest N")
 	flag.StringVar(&out, "out", "", "also write the Markdown results to this file")
 	flag.Parse()
+	opts.NoProtocol = !proto
 
 	for _, f := range strings.Split(ns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))

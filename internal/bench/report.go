@@ -60,32 +60,43 @@ func cpuOf(ss []Sample, get func(Sample) time.Duration) []float64 {
 
 // cell is one (N, phase) row of the table.
 type cell struct {
-	n                  int
-	phase              string
-	ours, floor        []float64
-	oursMed, floorMed  float64
-	ratio              float64
-	requests           float64 // median per run
-	perObject          float64
-	peakRSSMiB         float64
-	tooMany, serverErr int64
-	problems           []string
-	cpu                [4]float64 // medians: flero terraform, provider, server; floor terraform
+	n                              int
+	phase                          string
+	ours, floor, protocol          []float64
+	oursMed, floorMed, protocolMed float64
+	ratio                          float64 // flero / terraform_data floor
+	protocolRatio                  float64 // protocol floor / terraform_data floor
+	oursOverProtocol               float64 // flero / protocol floor
+	requests                       float64 // median per run
+	perObject                      float64
+	peakRSSMiB, protocolRSSMiB     float64 // flero's, the protocol floor provider's
+	tooMany, serverErr             int64
+	problems                       []string
+	// medians: flero terraform, provider, server; floor terraform; protocol floor
+	// terraform, provider
+	cpu [6]float64
+}
+
+func ratio(a, b float64) float64 {
+	if b > 0 {
+		return a / b
+	}
+	return 0
 }
 
 func (res *Result) cells() []cell {
 	var out []cell
 	for _, n := range res.Options.Ns {
 		for _, phase := range Phases {
-			ours, floor := res.samples(ConfigFlero, n, phase), res.samples(ConfigFloor, n, phase)
-			if len(ours) == 0 && len(floor) == 0 {
+			ours, floor, protocol := res.samples(ConfigFlero, n, phase), res.samples(ConfigFloor, n, phase), res.samples(ConfigProtocol, n, phase)
+			if len(ours) == 0 && len(floor) == 0 && len(protocol) == 0 {
 				continue
 			}
-			c := cell{n: n, phase: phase, ours: walls(ours), floor: walls(floor)}
-			c.oursMed, c.floorMed = median(c.ours), median(c.floor)
-			if c.floorMed > 0 {
-				c.ratio = c.oursMed / c.floorMed
-			}
+			c := cell{n: n, phase: phase, ours: walls(ours), floor: walls(floor), protocol: walls(protocol)}
+			c.oursMed, c.floorMed, c.protocolMed = median(c.ours), median(c.floor), median(c.protocol)
+			c.ratio = ratio(c.oursMed, c.floorMed)
+			c.protocolRatio = ratio(c.protocolMed, c.floorMed)
+			c.oursOverProtocol = ratio(c.oursMed, c.protocolMed)
 			var reqs []float64
 			for _, s := range ours {
 				reqs = append(reqs, float64(s.Stats.Requests))
@@ -101,11 +112,21 @@ func (res *Result) cells() []cell {
 					c.problems = append(c.problems, fmt.Sprintf("floor round %d: %s", s.Round, p))
 				}
 			}
-			c.cpu = [4]float64{
-				median(cpuOf(ours, func(s Sample) time.Duration { return s.TerraformCPU })),
-				median(cpuOf(ours, func(s Sample) time.Duration { return s.ProviderCPU })),
+			for _, s := range protocol {
+				c.protocolRSSMiB = max(c.protocolRSSMiB, float64(s.PeakRSSKiB)/1024)
+				for _, p := range s.Problems {
+					c.problems = append(c.problems, fmt.Sprintf("protocol floor round %d: %s", s.Round, p))
+				}
+			}
+			terraformCPU := func(s Sample) time.Duration { return s.TerraformCPU }
+			providerCPU := func(s Sample) time.Duration { return s.ProviderCPU }
+			c.cpu = [6]float64{
+				median(cpuOf(ours, terraformCPU)),
+				median(cpuOf(ours, providerCPU)),
 				median(cpuOf(ours, func(s Sample) time.Duration { return s.ServerCPU })),
-				median(cpuOf(floor, func(s Sample) time.Duration { return s.TerraformCPU })),
+				median(cpuOf(floor, terraformCPU)),
+				median(cpuOf(protocol, terraformCPU)),
+				median(cpuOf(protocol, providerCPU)),
 			}
 			c.requests = median(reqs)
 			c.perObject = c.requests / float64(n)
@@ -140,23 +161,38 @@ func (res *Result) Table() string {
 	}
 	b.WriteString(".\n\n")
 	if cells := res.cells(); len(cells) > 0 {
-		b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | flero / floor | API requests (per object) | provider peak RSS | 429 / 5xx |\n")
-		b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+		proto := res.hasProtocol()
+		if proto {
+			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | protocol floor, median s (min–max) | flero / floor | protocol floor / floor | flero / protocol floor | API requests (per object) | flero provider peak RSS | 429 / 5xx |\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		} else {
+			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | flero / floor | API requests (per object) | provider peak RSS | 429 / 5xx |\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+		}
 		for _, c := range cells {
-			rss := "—"
-			if c.peakRSSMiB > 0 {
-				rss = fmt.Sprintf("%.1f MiB", c.peakRSSMiB)
+			fmt.Fprintf(&b, "| %d | %s | %.2f%s | %.2f%s | ", c.n, phaseName(c.phase), c.oursMed, spread(c.ours), c.floorMed, spread(c.floor))
+			if proto {
+				fmt.Fprintf(&b, "%.2f%s | %.2f× | %.2f× | %.2f× | ", c.protocolMed, spread(c.protocol), c.ratio, c.protocolRatio, c.oursOverProtocol)
+			} else {
+				fmt.Fprintf(&b, "%.2f× | ", c.ratio)
 			}
-			fmt.Fprintf(&b, "| %d | %s | %.2f%s | %.2f%s | %.2f× | %.0f (%.2f) | %s | %d / %d |\n",
-				c.n, phaseName(c.phase), c.oursMed, spread(c.ours), c.floorMed, spread(c.floor), c.ratio,
-				c.requests, c.perObject, rss, c.tooMany, c.serverErr)
+			fmt.Fprintf(&b, "%.0f (%.2f) | %s | %d / %d |\n", c.requests, c.perObject, mib(c.peakRSSMiB), c.tooMany, c.serverErr)
 		}
 		b.WriteString("\nWhere the time goes, median CPU seconds per command (terraform's own; the provider processes'; the reference server's):\n\n")
-		b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform |\n")
-		b.WriteString("|---:|---|---:|---:|---:|---:|\n")
+		if proto {
+			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform | protocol floor: terraform | protocol floor: provider | protocol floor provider peak RSS |\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+		} else {
+			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform |\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|\n")
+		}
 		for _, c := range cells {
-			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f |\n", c.n, phaseName(c.phase),
+			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f |", c.n, phaseName(c.phase),
 				c.cpu[0], c.cpu[1], c.cpu[2], c.cpu[3])
+			if proto {
+				fmt.Fprintf(&b, " %.2f | %.2f | %s |", c.cpu[4], c.cpu[5], mib(c.protocolRSSMiB))
+			}
+			b.WriteString("\n")
 		}
 		for _, c := range cells {
 			for _, p := range c.problems {
@@ -182,6 +218,23 @@ func (res *Result) Table() string {
 		}
 	}
 	return b.String()
+}
+
+// hasProtocol reports whether the protocol floor was run.
+func (res *Result) hasProtocol() bool {
+	for _, s := range res.Samples {
+		if s.Config == ConfigProtocol {
+			return true
+		}
+	}
+	return false
+}
+
+func mib(v float64) string {
+	if v <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f MiB", v)
 }
 
 // unlimitedApply is the last flero apply of n objects of the rounds, if any.
@@ -269,6 +322,10 @@ func (res *Result) Targets() string {
 			line += " (not a target; for reference)"
 		default:
 			line += ": " + verdict(c.ratio <= TargetFloorRatio)
+		}
+		if c.protocolMed > 0 {
+			// What any framework provider costs, and what is left for flero's own.
+			line += fmt.Sprintf("; protocol floor %.2f s = %.2f× the floor, flero / protocol floor = %.2f×", c.protocolMed, c.protocolRatio, c.oursOverProtocol)
 		}
 		b.WriteString(line + ".\n")
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +39,8 @@ type Options struct {
 	Keep      bool   // keep WorkDir
 	NoRSS     bool   // run the provider without the RSS wrapper
 	Verbose   bool   // requests per route for every run
+	// NoProtocol leaves out the protocol floor (the benchfloor_data configuration).
+	NoProtocol bool
 
 	Out io.Writer
 }
@@ -52,10 +56,13 @@ const (
 // Phases lists them in order.
 var Phases = []string{PhaseApply, PhasePlan, PhaseChange, PhaseDestroy}
 
-// Configurations.
+// Configurations: the tenancy, the terraform_data floor (Terraform core alone), and
+// the protocol floor (the same resources served by a minimal framework provider,
+// package floorprovider).
 const (
-	ConfigFlero = "flero"
-	ConfigFloor = "floor"
+	ConfigFlero    = "flero"
+	ConfigFloor    = "floor"
+	ConfigProtocol = "protocol"
 )
 
 // Sample is one terraform command of one configuration.
@@ -69,7 +76,7 @@ type Sample struct {
 	ExitCode  int
 	Errors    int
 	Resources int // in state afterwards
-	// Server side (zero for the floor, which makes no API request).
+	// Server side (zero for the floors, which make no API request).
 	Stats Stats
 	// The provider processes' peak RSS (KiB) and how many ran.
 	PeakRSSKiB int64
@@ -116,6 +123,10 @@ type runner struct {
 	work      string
 	provider  string
 	out       io.Writer
+	// configs are the configurations every phase runs, and providerEnv the
+	// environment each needs on top of tf.env (which provider the RSS wrapper starts).
+	configs     []string
+	providerEnv map[string][]string
 }
 
 // Run runs the bench.
@@ -129,7 +140,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
-	r := &runner{opts: opts, out: opts.Out}
+	r := &runner{opts: opts, out: opts.Out, configs: []string{ConfigFlero, ConfigFloor}, providerEnv: map[string][]string{}}
+	if !opts.NoProtocol && !opts.RateOnly {
+		r.configs = append(r.configs, ConfigProtocol)
+	}
 	res := &Result{Options: opts, Started: time.Now(), LoadBefore: loadavg()}
 
 	var err error
@@ -171,8 +185,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// setup builds the provider, lays out the dev_overrides directory (through the RSS
-// wrapper) and the CLI configuration, and checks terraform.
+// setup builds the provider (and the protocol floor's), lays out the dev_overrides
+// directory (through the RSS wrapper) and the CLI configuration, and checks
+// terraform.
 func (r *runner) setup(ctx context.Context, res *Result) error {
 	bin := filepath.Join(r.work, "bin")
 	dev := filepath.Join(r.work, "dev")
@@ -206,22 +221,44 @@ func (r *runner) setup(ctx context.Context, res *Result) error {
 		return err
 	}
 	r.provider = abs
-
-	// The dev_overrides directory holds the provider itself, or the wrapper that
-	// records its peak RSS (a small binary of its own: it starts with every provider
-	// process, so it must start fast).
-	link := filepath.Join(dev, "terraform-provider-flero")
-	var extra []string
-	if r.opts.NoRSS {
-		if err := os.Symlink(r.provider, link); err != nil {
+	providers := map[string]string{ConfigFlero: r.provider} // configuration -> provider binary
+	names := map[string]string{ConfigFlero: "terraform-provider-flero"}
+	if slices.Contains(r.configs, ConfigProtocol) {
+		// The protocol floor's provider, always built from the module.
+		p := filepath.Join(bin, "terraform-provider-"+ProtocolProvider)
+		if err := build(p, "./cmd/flero-bench/floorprovider"); err != nil {
 			return err
 		}
+		providers[ConfigProtocol], names[ConfigProtocol] = p, "terraform-provider-"+ProtocolProvider
+	}
+
+	// The dev_overrides directory holds the providers themselves, or the wrapper that
+	// records their peak RSS (a small binary of its own: it starts with every provider
+	// process, so it must start fast) under each provider's name; the wrapper starts
+	// the provider of the configuration being run (providerEnv).
+	var extra []string
+	wrapper := ""
+	if r.opts.NoRSS {
 		rssDir = ""
 	} else {
-		if err := build(link, "./cmd/flero-bench/rsswrap"); err != nil {
+		wrapper = filepath.Join(bin, "rsswrap")
+		if err := build(wrapper, "./cmd/flero-bench/rsswrap"); err != nil {
 			return err
 		}
-		extra = append(extra, rsswrap.EnvProvider+"="+r.provider, rsswrap.EnvRSSDir+"="+rssDir)
+		extra = append(extra, rsswrap.EnvRSSDir+"="+rssDir)
+	}
+	for cfg, p := range providers {
+		link := filepath.Join(dev, names[cfg])
+		if wrapper == "" {
+			if err := os.Symlink(p, link); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := copyFile(wrapper, link); err != nil {
+			return err
+		}
+		r.providerEnv[cfg] = []string{rsswrap.EnvProvider + "=" + p}
 	}
 
 	r.cliConfig = filepath.Join(r.work, "terraformrc")
@@ -242,16 +279,20 @@ func (r *runner) setup(ctx context.Context, res *Result) error {
 	return nil
 }
 
-// round runs the four phases of one size for both configurations on a fresh
-// database, alternating which configuration goes first phase by phase.
+// round runs the four phases of one size for every configuration on a fresh
+// database, rotating the order of the configurations phase by phase (with two,
+// which goes first alternates).
 func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
 	spec, err := Generate(n, r.opts.Seed)
 	if err != nil {
 		return nil, err
 	}
 	base := filepath.Join(r.work, fmt.Sprintf("r%d-n%d", round, n))
-	dirs := map[string]string{ConfigFlero: filepath.Join(base, ConfigFlero), ConfigFloor: filepath.Join(base, ConfigFloor)}
-	for _, d := range append([]string{filepath.Join(base, "server")}, dirs[ConfigFlero], dirs[ConfigFloor]) {
+	dirs := map[string]string{}
+	for _, cfg := range r.configs {
+		dirs[cfg] = filepath.Join(base, cfg)
+	}
+	for _, d := range append([]string{filepath.Join(base, "server")}, slices.Collect(maps.Values(dirs))...) {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
@@ -265,7 +306,7 @@ func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
 	}
 	defer srv.Close()
 
-	render := map[string]func(bool) []byte{ConfigFlero: spec.Flero, ConfigFloor: spec.Floor}
+	render := map[string]func(bool) []byte{ConfigFlero: spec.Flero, ConfigFloor: spec.Floor, ConfigProtocol: spec.Protocol}
 	write := func(changed bool) error {
 		for cfg, dir := range dirs {
 			if err := os.WriteFile(filepath.Join(dir, "main.tf"), render[cfg](changed), 0o644); err != nil {
@@ -285,11 +326,7 @@ func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
 				return samples, err
 			}
 		}
-		order := []string{ConfigFlero, ConfigFloor}
-		if (i+round)%2 == 0 {
-			order = []string{ConfigFloor, ConfigFlero}
-		}
-		for _, cfg := range order {
+		for _, cfg := range rotate(r.configs, i+round+1) {
 			s, err := r.phase(ctx, srv, dirs[cfg], cfg, phase, round, n)
 			samples = append(samples, s)
 			r.progress(s)
@@ -318,7 +355,7 @@ func (r *runner) phase(ctx context.Context, srv *Server, dir, cfg, phase string,
 		args = r.tf.flags("destroy", "-auto-approve")
 		wantResources = 0
 	}
-	env := append(append([]string(nil), r.tf.env...), "FLERO_ENDPOINT="+srv.URL, "FLERO_TOKEN="+srv.Token)
+	env := append(append(slices.Clone(r.tf.env), r.providerEnv[cfg]...), "FLERO_ENDPOINT="+srv.URL, "FLERO_TOKEN="+srv.Token)
 	srv.Reset()
 	self0 := selfCPU()
 	res, err := r.tf.run(ctx, dir, filepath.Join(dir, phase+".log"), env, args...)
@@ -348,8 +385,8 @@ func (r *runner) phase(ctx context.Context, srv *Server, dir, cfg, phase string,
 	if s.Resources != wantResources {
 		s.Problems = append(s.Problems, fmt.Sprintf("%d resources in state, want %d", s.Resources, wantResources))
 	}
-	if cfg == ConfigFloor && s.Stats.Requests > 0 {
-		s.Problems = append(s.Problems, fmt.Sprintf("the floor made %d API requests", s.Stats.Requests))
+	if cfg != ConfigFlero && s.Stats.Requests > 0 {
+		s.Problems = append(s.Problems, fmt.Sprintf("the %s floor made %d API requests", cfg, s.Stats.Requests))
 	}
 	s.log = res.Log
 	return s, nil
@@ -367,15 +404,18 @@ func (s Sample) failure() error {
 }
 
 func (r *runner) progress(s Sample) {
-	line := fmt.Sprintf("round %d  N=%-5d %-7s %-5s %8.2fs  load %.2f  cpu tf %.1fs", s.Round, s.N, s.Phase, s.Config, s.Wall.Seconds(), s.Load1, s.TerraformCPU.Seconds())
-	if s.Config == ConfigFlero {
-		line += fmt.Sprintf(" provider %.1fs server %.1fs", s.ProviderCPU.Seconds(), s.ServerCPU.Seconds())
+	line := fmt.Sprintf("round %d  N=%-5d %-7s %-8s %8.2fs  load %.2f  cpu tf %.1fs", s.Round, s.N, s.Phase, s.Config, s.Wall.Seconds(), s.Load1, s.TerraformCPU.Seconds())
+	if s.Config != ConfigFloor {
+		line += fmt.Sprintf(" provider %.1fs", s.ProviderCPU.Seconds())
 	}
 	if s.Config == ConfigFlero {
+		line += fmt.Sprintf(" server %.1fs", s.ServerCPU.Seconds())
 		line += fmt.Sprintf("  %6d req (%.2f/object)", s.Stats.Requests, float64(s.Stats.Requests)/float64(s.N))
-		if s.Providers > 0 {
-			line += fmt.Sprintf("  peak RSS %.1f MiB (%d provider processes)", float64(s.PeakRSSKiB)/1024, s.Providers)
-		}
+	}
+	if s.Providers > 0 {
+		line += fmt.Sprintf("  peak RSS %.1f MiB (%d provider processes)", float64(s.PeakRSSKiB)/1024, s.Providers)
+	}
+	if s.Config == ConfigFlero {
 		if s.Stats.Status429+s.Stats.Status5xx > 0 {
 			line += fmt.Sprintf("  429: %d 5xx: %d", s.Stats.Status429, s.Stats.Status5xx)
 		}
@@ -497,6 +537,25 @@ func (r *runner) clientLoop(ctx context.Context, dir string) (*ClientLoop, error
 		cl.Achieved = float64(sum) / float64(end-5)
 	}
 	return cl, ctx.Err()
+}
+
+// rotate returns configs rotated left by k: with k running over consecutive
+// integers, each configuration takes each place in turn.
+func rotate(configs []string, k int) []string {
+	if len(configs) == 0 {
+		return nil
+	}
+	k %= len(configs)
+	return append(slices.Clone(configs[k:]), configs[:k]...)
+}
+
+// copyFile copies the executable src to dst.
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o755)
 }
 
 func burstName(b int) string {

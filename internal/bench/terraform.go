@@ -14,8 +14,9 @@ import (
 	"time"
 )
 
-// terraform drives the terraform CLI as a subprocess: no init (the flero provider
-// comes from a dev_overrides CLI configuration, terraform_data is built in), no
+// terraform drives the terraform CLI as a subprocess: no init (the flero provider and
+// the protocol floor's come from a dev_overrides CLI configuration, terraform_data is
+// built in), no
 // network (checkpoint off, and the CLI configuration has no installation method
 // that could download anything).
 type terraform struct {
@@ -26,18 +27,21 @@ type terraform struct {
 }
 
 // writeCLIConfig writes a CLI configuration whose only provider installation method
-// is a dev override of flero/flero to devDir.
+// is a dev override of flero/flero and of the protocol floor's flero/benchfloor to
+// devDir.
 func writeCLIConfig(path, devDir string) error {
-	src := fmt.Sprintf(`# Written by flero-bench. Nothing is ever installed or downloaded: flero/flero
-# comes from the directory below, terraform_data is built into Terraform.
+	src := fmt.Sprintf(`# Written by flero-bench. Nothing is ever installed or downloaded: flero/flero and
+# the protocol floor's provider come from the directory below, terraform_data is
+# built into Terraform.
 disable_checkpoint = true
 
 provider_installation {
   dev_overrides {
-    "flero/flero" = %q
+    "flero/flero" = %[1]q
+    %[2]q = %[1]q
   }
 }
-`, devDir)
+`, devDir, ProtocolSource)
 	return os.WriteFile(path, []byte(src), 0o644)
 }
 
