@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -92,7 +93,14 @@ type Client struct {
 	http    *retryablehttp.Client
 	limiter *rateLimiter
 	logger  Logger
+	writes  atomic.Int64
 }
+
+// Writes is how many requests that may change the platform (every method but GET
+// and HEAD) this client has started. A reader that keeps answers (the provider's
+// per-run listings) compares it before and after to know that nothing it holds may
+// have been changed through this client since.
+func (c *Client) Writes() int64 { return c.writes.Load() }
 
 // New validates cfg, fills in defaults and returns a Client.
 func New(cfg Config) (*Client, error) {

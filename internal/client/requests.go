@@ -72,6 +72,9 @@ func (c *Client) do(ctx context.Context, cl call, st *callState) (*result, error
 		st = &callState{}
 	}
 	st.replayable = cl.replayable
+	if cl.method != http.MethodGet && cl.method != http.MethodHead {
+		c.writes.Add(1)
+	}
 
 	var raw []byte
 	if cl.body != nil {
