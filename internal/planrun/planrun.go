@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
@@ -30,6 +31,22 @@ type Fetchers struct {
 	Workspace              func(ctx context.Context, id string) (*api.Workspace, error)
 	Team                   func(ctx context.Context, id string) (*api.Team, error)
 	OrganizationMembership func(ctx context.Context, orgID, userID string) (*api.OrganizationMembership, error)
+
+	// The reads of a refresh (see listing.go): one object, and its whole collection.
+	// A nil list fetcher reads one by one.
+	WorkspaceMembership         func(ctx context.Context, wsID, principalType, principalID string) (*api.WorkspaceMembership, error)
+	TeamMembership              func(ctx context.Context, teamID, userID string) (*api.TeamMembership, error)
+	Credential                  func(ctx context.Context, id string) (*api.Credential, error)
+	ListOrganizationMemberships func(ctx context.Context, orgID string) ([]api.OrganizationMembership, error)
+	ListWorkspaceMemberships    func(ctx context.Context, wsID string) ([]api.WorkspaceMembership, error)
+	ListTeamMemberships         func(ctx context.Context, teamID string) ([]api.TeamMembership, error)
+	ListCredentials             func(ctx context.Context, orgID string) ([]api.Credential, error)
+	ListWorkspaces              func(ctx context.Context, orgID string) ([]api.Workspace, error)
+	ListTeams                   func(ctx context.Context, orgID string) ([]api.Team, error)
+	// Writes is the client's count of writes (client.Client.Writes); nil: none.
+	Writes func() int64
+	// Now is the clock of the listings' age; nil: time.Now.
+	Now func() time.Time
 }
 
 // PlannedOrganization is what an organization will be after this run's apply, as
@@ -43,14 +60,21 @@ type PlannedOrganization struct {
 type Cache struct {
 	f Fetchers
 
-	me          memo[struct{}, *api.Me]
-	access      memo[[2]string, *api.Access]
-	orgs        memo[string, *api.Organization]
-	workspaces  memo[string, *api.Workspace]
-	teams       memo[string, *api.Team]
-	orgMembers  memo[[2]string, *api.OrganizationMembership]
-	plannedMu   sync.RWMutex
-	plannedOrgs map[string]PlannedOrganization
+	me         memo[struct{}, *api.Me]
+	access     memo[[2]string, *api.Access]
+	orgs       memo[string, *api.Organization]
+	workspaces memo[string, *api.Workspace]
+	teams      memo[string, *api.Team]
+	orgMembers memo[[2]string, *api.OrganizationMembership]
+	plannedMu  sync.RWMutex
+
+	lsOrgMembers  listing[string, api.OrganizationMembership]
+	lsWSMembers   listing[[2]string, api.WorkspaceMembership]
+	lsTeamMembers listing[string, api.TeamMembership]
+	lsCredentials listing[string, api.Credential]
+	lsWorkspaces  listing[string, api.Workspace]
+	lsTeams       listing[string, api.Team]
+	plannedOrgs   map[string]PlannedOrganization
 }
 
 // New returns an empty cache reading through c.
@@ -62,11 +86,30 @@ func New(c *client.Client) *Cache {
 		Workspace:              c.Workspaces.Get,
 		Team:                   c.Teams.Get,
 		OrganizationMembership: c.OrganizationMemberships.Get,
+
+		WorkspaceMembership:         c.WorkspaceMemberships.Get,
+		TeamMembership:              c.TeamMemberships.Get,
+		Credential:                  c.Credentials.Get,
+		ListOrganizationMemberships: c.OrganizationMemberships.List,
+		ListWorkspaceMemberships:    c.WorkspaceMemberships.List,
+		ListTeamMemberships:         c.TeamMemberships.List,
+		ListCredentials: func(ctx context.Context, orgID string) ([]api.Credential, error) {
+			return c.Credentials.ListByOrganization(ctx, orgID, client.CredentialListOptions{})
+		},
+		ListWorkspaces: c.Workspaces.List,
+		ListTeams:      c.Teams.List,
+		Writes:         c.Writes,
 	})
 }
 
 // NewWithFetchers returns an empty cache reading through f.
 func NewWithFetchers(f Fetchers) *Cache {
+	if f.Now == nil {
+		f.Now = time.Now
+	}
+	if f.Writes == nil {
+		f.Writes = func() int64 { return 0 }
+	}
 	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}}
 }
 
@@ -247,4 +290,80 @@ func (c *Cache) OrganizationAfterApply(ctx context.Context, id string) (org *api
 		}
 	}
 	return &out, unknownPlan, nil
+}
+
+// The reads of a refresh: each answers like the API's GET of the object, from a
+// listing of its collection when the run reads several objects of it (listing.go).
+
+func (c *Cache) env() listingEnv { return listingEnv{now: c.f.Now, writes: c.f.Writes} }
+
+// ReadOrganizationMembership is a user's membership of an organization.
+func (c *Cache) ReadOrganizationMembership(ctx context.Context, orgID, userID string) (*api.OrganizationMembership, error) {
+	return c.lsOrgMembers.read(ctx, c.env(), orgID, userID,
+		func(ctx context.Context) (*api.OrganizationMembership, error) {
+			return c.f.OrganizationMembership(ctx, orgID, userID)
+		},
+		bind(c.f.ListOrganizationMemberships, orgID),
+		func(m *api.OrganizationMembership) string { return m.UserID })
+}
+
+// ReadWorkspaceMembership is a user's or a team's membership of a workspace.
+func (c *Cache) ReadWorkspaceMembership(ctx context.Context, wsID, principalType, principalID string) (*api.WorkspaceMembership, error) {
+	return c.lsWSMembers.read(ctx, c.env(), wsID, [2]string{principalType, principalID},
+		func(ctx context.Context) (*api.WorkspaceMembership, error) {
+			return c.f.WorkspaceMembership(ctx, wsID, principalType, principalID)
+		},
+		bind(c.f.ListWorkspaceMemberships, wsID),
+		func(m *api.WorkspaceMembership) [2]string { return [2]string{m.PrincipalType, m.PrincipalID} })
+}
+
+// ReadTeamMembership is a user's membership of a team.
+func (c *Cache) ReadTeamMembership(ctx context.Context, teamID, userID string) (*api.TeamMembership, error) {
+	return c.lsTeamMembers.read(ctx, c.env(), teamID, userID,
+		func(ctx context.Context) (*api.TeamMembership, error) { return c.f.TeamMembership(ctx, teamID, userID) },
+		bind(c.f.ListTeamMemberships, teamID),
+		func(m *api.TeamMembership) string { return m.UserID })
+}
+
+// ReadCredential is a credential by id; orgID is its organization as last known
+// ("" reads it on its own).
+func (c *Cache) ReadCredential(ctx context.Context, orgID, id string) (*api.Credential, error) {
+	return c.lsCredentials.read(ctx, c.env(), orgID, id,
+		func(ctx context.Context) (*api.Credential, error) { return c.f.Credential(ctx, id) },
+		bind(c.f.ListCredentials, orgID),
+		func(cr *api.Credential) string { return cr.ID })
+}
+
+// ReadWorkspace is a workspace by id; orgID is its organization as last known. The
+// answer is also kept for the run's plan-time checks (RecordWorkspace).
+func (c *Cache) ReadWorkspace(ctx context.Context, orgID, id string) (*api.Workspace, error) {
+	ws, err := c.lsWorkspaces.read(ctx, c.env(), orgID, id,
+		func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) },
+		bind(c.f.ListWorkspaces, orgID),
+		func(w *api.Workspace) string { return w.ID })
+	if err == nil {
+		c.RecordWorkspace(ws)
+	}
+	return ws, err
+}
+
+// ReadTeam is a team by id; orgID is its organization as last known. The answer is
+// also kept for the run's plan-time checks (RecordTeam).
+func (c *Cache) ReadTeam(ctx context.Context, orgID, id string) (*api.Team, error) {
+	t, err := c.lsTeams.read(ctx, c.env(), orgID, id,
+		func(ctx context.Context) (*api.Team, error) { return c.f.Team(ctx, id) },
+		bind(c.f.ListTeams, orgID),
+		func(t *api.Team) string { return t.ID })
+	if err == nil {
+		c.RecordTeam(t)
+	}
+	return t, err
+}
+
+// bind fixes a list fetcher's parent id (nil stays nil: no listing).
+func bind[V any](list func(context.Context, string) ([]V, error), parent string) func(context.Context) ([]V, error) {
+	if list == nil {
+		return nil
+	}
+	return func(ctx context.Context) ([]V, error) { return list(ctx, parent) }
 }

@@ -175,6 +175,9 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		Timeout:   timeout,
 		RetryMax:  retries,
 		Logger:    tflogLogger(token),
+		// A refresh answers the reads of a collection from one list (planrun's
+		// listings): the largest page makes that one request for up to 500 objects.
+		PageSize: 500,
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid provider configuration", err.Error())

@@ -177,7 +177,7 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
 		return
 	}
-	cred, err := r.Client().Credentials.Get(ctx, state.ID.ValueString())
+	cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	if framework.IsNotFound(err) {
 		if r.ownerLeftOrganization(ctx, state) {
 			// Rule 8: the token's user left the organization, which hides it and all

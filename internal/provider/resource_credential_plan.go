@@ -61,7 +61,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	case framework.Delete:
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, credentialName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
-			cred, err := r.Client().Credentials.Get(ctx, state.ID.ValueString())
+			cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
 				return 0, err
 			}

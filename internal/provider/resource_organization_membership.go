@@ -116,7 +116,7 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 		return
 	}
 
-	m, err := r.Client().OrganizationMemberships.Get(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
+	m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 	if framework.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -221,7 +221,7 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	}
 	if change == framework.Delete {
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationMembershipName(state.Email.ValueString()), func(ctx context.Context) (int64, error) {
-			m, err := r.Client().OrganizationMemberships.Get(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
+			m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 			if err != nil {
 				return 0, err
 			}

@@ -93,7 +93,7 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 
-	ws, err := r.Client().Teams.Get(ctx, state.ID.ValueString())
+	ws, err := r.Run().ReadTeam(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	if framework.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -102,7 +102,6 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		framework.AddAPIError(&resp.Diagnostics, "read", teamName(state.Name.ValueString()), err)
 		return
 	}
-	r.Run().RecordTeam(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -168,7 +167,7 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	case framework.Delete:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, teamName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
-			t, err := r.Client().Teams.Get(ctx, state.ID.ValueString())
+			t, err := r.Run().ReadTeam(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
 				return 0, err
 			}

@@ -85,7 +85,7 @@ func (r *teamMembershipResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 
-	m, err := r.Client().TeamMemberships.Get(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
+	m, err := r.Run().ReadTeamMembership(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
 	if framework.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -151,7 +151,7 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	if change == framework.Delete {
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), func(ctx context.Context) (int64, error) {
-			m, err := r.Client().TeamMemberships.Get(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
+			m, err := r.Run().ReadTeamMembership(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
 			if err != nil {
 				return 0, err
 			}

@@ -96,7 +96,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
-	ws, err := r.Client().Workspaces.Get(ctx, state.ID.ValueString())
+	ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	if framework.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -105,7 +105,6 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		framework.AddAPIError(&resp.Diagnostics, "read", workspaceName(state.Name.ValueString()), err)
 		return
 	}
-	r.Run().RecordWorkspace(ws)
 	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
 	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
 }
@@ -172,7 +171,7 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	case framework.Delete:
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, workspaceName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
-			ws, err := r.Client().Workspaces.Get(ctx, state.ID.ValueString())
+			ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
 				return 0, err
 			}

@@ -125,7 +125,7 @@ func (r *workspaceMembershipResource) Read(ctx context.Context, req resource.Rea
 	}
 
 	principalType, principalID := state.principal()
-	m, err := r.Client().WorkspaceMemberships.Get(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+	m, err := r.Run().ReadWorkspaceMembership(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
 	if framework.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
 		return
@@ -231,7 +231,7 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 		r.checkWorkspace(ctx, &resp.Diagnostics, state, framework.Delete)
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, state.describe(), func(ctx context.Context) (int64, error) {
 			principalType, principalID := state.principal()
-			m, err := r.Client().WorkspaceMemberships.Get(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+			m, err := r.Run().ReadWorkspaceMembership(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
 			if err != nil {
 				return 0, err
 			}
