@@ -12,6 +12,10 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/provider"
 )
 
+// stopProfile ends a CPU profile started by profile.go (builds with the flero_profile
+// tag only).
+var stopProfile = func() {}
+
 // version is set by the release build: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
@@ -31,6 +35,7 @@ func main() {
 	// GC percent 400 unless GOGC is set: the live heap is a few MB (see ctxrelease).
 	plugintune.SetGCPercent()
 	err := tf6server.Serve("registry.terraform.io/flero/flero", provider.NewServer(version), opts...)
+	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
