@@ -106,7 +106,9 @@ func TestListingAnswersEqualTheGETs(t *testing.T) {
 		for _, m := range wms {
 			add("workspace membership "+m.PrincipalID,
 				func() (any, error) { return c.WorkspaceMemberships.Get(ctx, ws.ID, m.PrincipalType, m.PrincipalID) },
-				func(r *Cache) (any, error) { return r.ReadWorkspaceMembership(ctx, ws.ID, m.PrincipalType, m.PrincipalID) })
+				func(r *Cache) (any, error) {
+					return r.ReadWorkspaceMembership(ctx, ws.ID, m.PrincipalType, m.PrincipalID)
+				})
 		}
 	}
 	for _, tm := range teams {
