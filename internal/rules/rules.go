@@ -513,14 +513,16 @@ func CheckManage(a Actor, action ManageAction) *Violation {
 }
 
 // CheckLastAdmin decides whether an organization admin may be demoted or removed:
-// an organization always keeps at least one admin. otherAdmins counts the admins
-// other than the one being changed.
-func CheckLastAdmin(orgName string, otherAdmins int) *Violation {
+// an organization always keeps at least one admin. admin names the one being changed
+// (an email); otherAdmins counts the admins other than that one, whatever their
+// status (an invited admin counts).
+func CheckLastAdmin(orgName, admin string, otherAdmins int) *Violation {
 	if otherAdmins > 0 {
 		return nil
 	}
 	return violation(CodeLastAdmin, KindConflict, "role",
-		"Organization %q must keep at least one admin: this is its last admin. Make another member an admin first.", orgName)
+		"Organization %q must keep at least one admin, and %s is its last admin: it cannot be demoted or removed. "+
+			"Make another member an admin first.", orgName, admin)
 }
 
 // ---------------------------------------------------------------------------

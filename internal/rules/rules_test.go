@@ -324,10 +324,12 @@ func TestEffectiveWorkspaceRole(t *testing.T) {
 }
 
 func TestCheckLastAdminSSOAndMembership(t *testing.T) {
-	if v := CheckLastAdmin("acme", 0); v == nil || v.Code != CodeLastAdmin || v.Kind != KindConflict {
+	if v := CheckLastAdmin("acme", "ann@example.com", 0); v == nil || v.Code != CodeLastAdmin || v.Kind != KindConflict || v.Field != "role" ||
+		!strings.Contains(v.Message, `"acme"`) || !strings.Contains(v.Message, "ann@example.com is its last admin") ||
+		!strings.Contains(v.Message, "Make another member an admin first") {
 		t.Errorf("last admin: %+v", v)
 	}
-	if v := CheckLastAdmin("acme", 1); v != nil {
+	if v := CheckLastAdmin("acme", "ann@example.com", 1); v != nil {
 		t.Errorf("another admin remains: %v", v)
 	}
 	if v := CheckSSO("acme", true); v == nil || v.Code != CodeSSOManaged || !strings.Contains(v.Message, "identity provider") {

@@ -234,6 +234,31 @@ func TestOrganizationScopeNeedsEnterprise(t *testing.T) {
 	}
 }
 
+// TestLastAdminNamesTheAdminAndCountsInvitedAdmins: the refusal names the organization
+// and the admin; an invited admin (who never signed in) counts as another admin, as
+// store.CountOrganizationAdmins counts every membership whose role is admin (the
+// provider's plan-time check, planrun.PlanAdminRemoval, counts the same way).
+func TestLastAdminNamesTheAdminAndCountsInvitedAdmins(t *testing.T) {
+	srv := testserver.Start(t)
+	a := admin(t, srv)
+	org := create[api.Organization](a, "/v1/organizations", api.CreateOrganizationRequest{Name: "acme-" + slug(t)})
+	orgPath := "/v1/organizations/" + org.ID
+	var me api.OrganizationMembership
+	a.do("GET", orgPath+"/memberships/"+a.id, nil).want(200).into(&me)
+
+	e := a.do("DELETE", orgPath+"/memberships/"+a.id, nil).wantErr(409, rules.CodeLastAdmin)
+	if !strings.Contains(e.Message, `"`+org.Name+`"`) || !strings.Contains(e.Message, me.Email+" is its last admin") {
+		t.Fatalf("the refusal should name the organization and the admin: %s", e.Message)
+	}
+
+	invited := create[api.OrganizationMembership](a, orgPath+"/memberships",
+		api.CreateOrganizationMembershipRequest{Email: "invited-admin@example.com", Role: "admin"})
+	if invited.Status != string(rules.StatusInvited) {
+		t.Fatalf("want an invited admin, got %+v", invited)
+	}
+	a.do("PATCH", orgPath+"/memberships/"+a.id, map[string]string{"role": "member"}).want(200)
+}
+
 func TestOrganizationMembershipRules(t *testing.T) {
 	srv := testserver.Start(t)
 	w := newWorld(t, srv, "free")

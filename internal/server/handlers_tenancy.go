@@ -400,7 +400,7 @@ func updateOrgMembership(c *call) (*reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := check(rules.CheckLastAdmin(o.Name, others)); err != nil {
+		if err := check(rules.CheckLastAdmin(o.Name, m.Email, others)); err != nil {
 			return nil, err
 		}
 	}
@@ -440,7 +440,7 @@ func deleteOrgMembership(c *call) (*reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := check(rules.CheckLastAdmin(o.Name, others)); err != nil {
+		if err := check(rules.CheckLastAdmin(o.Name, m.Email, others)); err != nil {
 			return nil, err
 		}
 	}
