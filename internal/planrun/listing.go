@@ -147,3 +147,33 @@ func (ls *listed[K, V]) old(now time.Time) bool {
 		return false // still being listed
 	}
 }
+
+// items returns every object of the collection parent from a listing that could
+// answer a read now (finished, successful, not older than listingMaxAge, nothing
+// written since it began), without listing; ok is false when there is none. The
+// objects are copies.
+func (l *listing[K, V]) items(env listingEnv, parent string) (out []V, ok bool) {
+	now, writes := env.now(), env.writes()
+	l.mu.Lock()
+	var ls *listed[K, V]
+	if c := l.parents[parent]; c != nil {
+		ls = c.cur
+	}
+	l.mu.Unlock()
+	if ls == nil {
+		return nil, false
+	}
+	select {
+	case <-ls.done:
+	default:
+		return nil, false // still being listed
+	}
+	if ls.err != nil || ls.stale(writes) || ls.old(now) {
+		return nil, false
+	}
+	out = make([]V, 0, len(ls.items))
+	for _, v := range ls.items {
+		out = append(out, *v)
+	}
+	return out, true
+}

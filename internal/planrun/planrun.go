@@ -4,11 +4,13 @@
 //
 // It answers the looked-up questions of plan-time validation (who the token is, its
 // access in an organization or workspace, an organization, workspace or team by id, an
-// organization membership) at most once per run: Terraform plans resources in parallel,
-// and fifty resources asking for the same organization make one GET. It also keeps the
-// registry of planned organizations, so that a resource planned after an organization
-// can see what that organization will be after this apply (an upgrade to enterprise
-// in the same run, SSO being switched on).
+// organization membership, an organization's admins) at most once per run: Terraform
+// plans resources in parallel, and fifty resources asking for the same organization make
+// one GET. It also keeps the registry of planned organizations, so that a resource
+// planned after an organization can see what that organization will be after this
+// apply (an upgrade to enterprise in the same run, SSO being switched on), and the
+// admins this run plans to remove or demote (admins.go), so that a plan removing every
+// admin of an organization fails even when each removal alone would leave one.
 package planrun
 
 import (
@@ -66,6 +68,7 @@ type Cache struct {
 	workspaces memo[string, *api.Workspace]
 	teams      memo[string, *api.Team]
 	orgMembers memo[[2]string, *api.OrganizationMembership]
+	orgAdmins  memo[string, []api.OrganizationMembership]
 	plannedMu  sync.RWMutex
 
 	lsOrgMembers  listing[string, api.OrganizationMembership]
@@ -75,6 +78,9 @@ type Cache struct {
 	lsWorkspaces  listing[string, api.Workspace]
 	lsTeams       listing[string, api.Team]
 	plannedOrgs   map[string]PlannedOrganization
+	// removedAdmins: the admins this run plans to remove or demote, by organization
+	// then user (admins.go).
+	removedAdmins map[string]map[string]bool
 }
 
 // New returns an empty cache reading through c.
@@ -110,7 +116,7 @@ func NewWithFetchers(f Fetchers) *Cache {
 	if f.Writes == nil {
 		f.Writes = func() int64 { return 0 }
 	}
-	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}}
+	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}}
 }
 
 // Me is the token's user.
@@ -189,6 +195,7 @@ func (c *Cache) ForgetOrganization(id string) {
 	c.orgs.forget(id)
 	c.access.forgetWhere(func(k [2]string) bool { return k[0] == id })
 	c.orgMembers.forgetWhere(func(k [2]string) bool { return k[0] == id })
+	c.orgAdmins.forget(id)
 }
 
 // ForgetWorkspace drops a workspace and the token's access in it.
@@ -207,10 +214,11 @@ func (c *Cache) RecordTeam(t *api.Team) { c.teams.set(t.ID, t) }
 // ForgetTeam drops a team.
 func (c *Cache) ForgetTeam(id string) { c.teams.forget(id) }
 
-// ForgetOrganizationMembership drops a membership and, when it may be the token's
-// own, the token's access in the organization.
+// ForgetOrganizationMembership drops a membership, the organization's admins and,
+// when it may be the token's own, the token's access in the organization.
 func (c *Cache) ForgetOrganizationMembership(orgID, userID string) {
 	c.orgMembers.forget([2]string{orgID, userID})
+	c.orgAdmins.forget(orgID)
 	if c.mayBeMe(userID) {
 		c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
 	}
@@ -218,10 +226,11 @@ func (c *Cache) ForgetOrganizationMembership(orgID, userID string) {
 
 // RecordOrganizationMembership keeps a membership the provider has just created, so
 // that checking later in the run that its user belongs to the organization costs no
-// request; when it may be the token's own, the token's access in the organization is
-// dropped.
+// request; the organization's admins are dropped (read again when next needed) and,
+// when it may be the token's own, so is the token's access in the organization.
 func (c *Cache) RecordOrganizationMembership(m *api.OrganizationMembership) {
 	c.orgMembers.set([2]string{m.OrganizationID, m.UserID}, m)
+	c.orgAdmins.forget(m.OrganizationID)
 	if c.mayBeMe(m.UserID) {
 		c.access.forgetWhere(func(k [2]string) bool { return k[0] == m.OrganizationID })
 	}

@@ -1,0 +1,109 @@
+package planrun
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
+)
+
+// An organization always keeps at least one admin (rules.CheckLastAdmin): the server
+// refuses to demote or remove its last one. At plan time, each membership that the
+// plan removes or demotes while it is an admin asks PlanAdminRemoval, which reads the
+// organization's admins once per run and records the removal, so that a plan that
+// removes or demotes every admin fails at plan time even though each removal alone
+// would leave another admin.
+
+// errNoMembershipList: the cache has no list fetcher for organization memberships.
+var errNoMembershipList = errors.New("planrun: no list of organization memberships to read the admins from")
+
+// AdminRemoval is PlanAdminRemoval's answer.
+type AdminRemoval struct {
+	// Admin says the user is an admin of the organization now. When false the server
+	// checks nothing (it checks only an admin's demotion or removal) and nothing was
+	// recorded.
+	Admin bool
+	// OtherAdmins counts the organization's admins other than the user that this run
+	// has not planned to remove or demote: rules.CheckLastAdmin's otherAdmins.
+	OtherAdmins int
+	// AlsoRemoved are the emails of the other admins this run planned to remove or
+	// demote before this call, sorted.
+	AlsoRemoved []string
+}
+
+// OrganizationAdmins is the organization's admins: every membership whose role is
+// admin, invited or active (the server counts an invited admin as an admin,
+// store.CountOrganizationAdmins), sorted by user id. They are read once per run from
+// the refresh's listing of the organization's memberships when one can answer (it
+// holds the whole collection), else from one list. The slice is the caller's own.
+func (c *Cache) OrganizationAdmins(ctx context.Context, orgID string) ([]api.OrganizationMembership, error) {
+	admins, err := c.orgAdmins.get(ctx, orgID, func(ctx context.Context) ([]api.OrganizationMembership, error) {
+		all, ok := c.lsOrgMembers.items(c.env(), orgID)
+		if !ok {
+			if c.f.ListOrganizationMemberships == nil {
+				return nil, errNoMembershipList
+			}
+			var err error
+			if all, err = c.f.ListOrganizationMemberships(ctx, orgID); err != nil {
+				return nil, err
+			}
+		}
+		admins := []api.OrganizationMembership{}
+		for _, m := range all {
+			if m.Role == string(rules.OrgRoleAdmin) {
+				admins = append(admins, m)
+			}
+		}
+		slices.SortFunc(admins, func(a, b api.OrganizationMembership) int { return strings.Compare(a.UserID, b.UserID) })
+		return admins, nil
+	})
+	return slices.Clone(admins), err
+}
+
+// PlanAdminRemoval records that this run plans to remove or demote the user's
+// membership of the organization and answers, in the same step (one lock: concurrent
+// plans see each other's removals), whether another admin remains: the organization's
+// admins (OrganizationAdmins) minus this user and every admin recorded before. When
+// a plan removes or demotes all the admins of an organization, every call but the
+// last one of that organization sees an admin left (one whose removal is recorded
+// later), and the last one sees none: exactly one of them is refused, whichever
+// Terraform plans last. Recording the same user again changes nothing.
+func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (AdminRemoval, error) {
+	admins, err := c.OrganizationAdmins(ctx, orgID)
+	if err != nil {
+		return AdminRemoval{}, err
+	}
+	var out AdminRemoval
+	for _, m := range admins {
+		if m.UserID == userID {
+			out.Admin = true
+		}
+	}
+	if !out.Admin {
+		return out, nil
+	}
+
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	removed := c.removedAdmins[orgID]
+	if removed == nil {
+		removed = map[string]bool{}
+		c.removedAdmins[orgID] = removed
+	}
+	removed[userID] = true
+	for _, m := range admins {
+		switch {
+		case m.UserID == userID:
+		case removed[m.UserID]:
+			out.AlsoRemoved = append(out.AlsoRemoved, m.Email)
+		default:
+			out.OtherAdmins++
+		}
+	}
+	sort.Strings(out.AlsoRemoved)
+	return out, nil
+}
