@@ -60,6 +60,13 @@ func (f *fakeAPI) cache() *planrun.Cache {
 // create or destroy). Attributes left out are null.
 func modifyPlan(t *testing.T, r resource.Resource, run *planrun.Cache, state, plan map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
+	return modifyPlanReplacing(t, r, run, state, plan, nil)
+}
+
+// modifyPlanReplacing is modifyPlan after the attribute plan modifiers asked to
+// replace the resource for the attributes requiresReplace (none: no replacement).
+func modifyPlanReplacing(t *testing.T, r resource.Resource, run *planrun.Cache, state, plan map[string]tftypes.Value, requiresReplace path.Paths) diag.Diagnostics {
+	t.Helper()
 	ctx := context.Background()
 	r.(resource.ResourceWithConfigure).Configure(ctx, resource.ConfigureRequest{ProviderData: &framework.ProviderData{Run: run}}, &resource.ConfigureResponse{})
 	var sr resource.SchemaResponse
@@ -84,7 +91,7 @@ func modifyPlan(t *testing.T, r resource.Resource, run *planrun.Cache, state, pl
 		Plan:   tfsdk.Plan{Schema: sr.Schema, Raw: value(plan)},
 		State:  tfsdk.State{Schema: sr.Schema, Raw: value(state)},
 	}
-	resp := resource.ModifyPlanResponse{Plan: req.Plan}
+	resp := resource.ModifyPlanResponse{Plan: req.Plan, RequiresReplace: requiresReplace}
 	r.(resource.ResourceWithModifyPlan).ModifyPlan(ctx, req, &resp)
 	return resp.Diagnostics
 }

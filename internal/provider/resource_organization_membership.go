@@ -53,7 +53,9 @@ func (r *organizationMembershipResource) Metadata(_ context.Context, req resourc
 func (r *organizationMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A person's membership of an organization, invited by email. Organizations with single sign-on " +
-			"(sso_enabled) refuse memberships managed through the API.",
+			"(sso_enabled) refuse memberships managed through the API. An organization always keeps at least one admin " +
+			"(invited admins count): the plan refuses to destroy or demote its last admin, counting the other admins the " +
+			"same plan destroys or demotes.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("<organization_id>/<user_id>."),
 			"organization_id": schema.StringAttribute{
@@ -201,7 +203,8 @@ func (r *organizationMembershipResource) ImportState(ctx context.Context, req re
 
 // ModifyPlan refuses at plan time a membership change in an organization that uses
 // single sign-on (rule 7, as the organization will be after this apply) or that the
-// token may not manage (rule 6).
+// token may not manage (rule 6), and the removal or demotion of the organization's last
+// admin (rule 6, counting the other admins this plan removes or demotes).
 func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
 	if change == framework.NoChange || r.Run() == nil {
@@ -218,6 +221,11 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 
 	if change == framework.Delete || change == framework.Replace {
 		r.checkOrganization(ctx, &resp.Diagnostics, state.OrganizationID.ValueString(), true)
+		if !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
+			// A replacement destroys the old membership first (Terraform's default
+			// order): the same refusal as a delete.
+			r.checkLastAdmin(ctx, &resp.Diagnostics, state, true)
+		}
 	}
 	if change == framework.Delete {
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationMembershipName(state.Email.ValueString()), func(ctx context.Context) (int64, error) {
@@ -233,6 +241,68 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		framework.ID("organization_id", plan.OrganizationID)) {
 		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
 	}
+	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
+		switch {
+		case plan.Role.IsUnknown():
+			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("role"),
+				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()))
+		case plan.Role.ValueString() != string(rules.OrgRoleAdmin):
+			r.checkLastAdmin(ctx, &resp.Diagnostics, state, false)
+		}
+	}
+}
+
+// checkLastAdmin refuses at plan time what the server refuses at apply
+// (rules.CheckLastAdmin): removing (removing) or demoting the membership of state, an
+// admin, when no other admin of the organization remains. The admins are read once per
+// run, and the removals and demotions of this plan count: planrun.PlanAdminRemoval
+// records this one and counts, in one step, the admins not removed or demoted so far.
+// When a plan removes or demotes every admin of an organization, the membership
+// refused is the one Terraform plans last among them (each one planned before still
+// sees an admin left), so exactly one of them fails the plan, and the message names
+// the others. An organization already gone, or a membership that is no longer an
+// admin's, leaves nothing to check. The error is on role (the rule's field; on a
+// destroy, that of the state, as the other checks of a destroy).
+func (r *organizationMembershipResource) checkLastAdmin(ctx context.Context, diags *diag.Diagnostics, state organizationMembershipModel, removing bool) {
+	orgID, userID, email := state.OrganizationID.ValueString(), state.UserID.ValueString(), state.Email.ValueString()
+	if orgID == "" || userID == "" {
+		return
+	}
+	at := path.Root("role")
+	got, err := r.Run().PlanAdminRemoval(ctx, orgID, userID)
+	if framework.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		framework.AddLookupError(diags, at, "the admins of organization "+orgID, err)
+		return
+	}
+	if !got.Admin {
+		return
+	}
+	org, err := r.Run().Organization(ctx, orgID)
+	if framework.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		framework.AddLookupError(diags, at, "organization "+orgID, err)
+		return
+	}
+	v := rules.CheckLastAdmin(org.Name, email, got.OtherAdmins)
+	if v == nil {
+		return
+	}
+	refusal := *v
+	if len(got.AlsoRemoved) > 0 {
+		refusal.Message += fmt.Sprintf(" This plan also removes or demotes its other admins (%s): keep one of them an admin, "+
+			"or make another member an admin in an earlier apply.", strings.Join(got.AlsoRemoved, ", "))
+	}
+	if removing {
+		refusal.Message += " If the organization is being destroyed as well: Terraform destroys its memberships first, and the " +
+			"platform refuses to remove its last admin even then. Remove this membership from the state instead of destroying it " +
+			"(a removed block with lifecycle { destroy = false }, or terraform state rm): deleting the organization deletes its memberships."
+	}
+	framework.AddViolationAt(diags, &refusal, at)
 }
 
 // checkOrganization applies rules 7 and 6 to a membership change in orgID; removing
