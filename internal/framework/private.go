@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/flero/terraform-provider-flero/internal/client"
 )
@@ -70,4 +72,35 @@ func PlanDeleteVersion(ctx context.Context, diags *diag.Diagnostics, p PrivateSe
 		return
 	}
 	diags.Append(SaveVersion(ctx, p, v)...)
+}
+
+// SetState ends a Create, Read or Update: the object as the platform answered it
+// becomes the resource's state, and its version is kept for the next If-Match.
+func SetState(ctx context.Context, diags *diag.Diagnostics, state *tfsdk.State, p PrivateSetter, model any, version int64) {
+	diags.Append(state.Set(ctx, model)...)
+	diags.Append(SaveVersion(ctx, p, version)...)
+}
+
+// ReadState ends a Read with what the lookup returned: an object not found is removed
+// from the state (the plan creates it again), another failure is an error naming the
+// object, and an object found becomes the state through model, called only then.
+func ReadState(ctx context.Context, resp *resource.ReadResponse, object string, err error, model func() (any, int64)) {
+	if IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		AddAPIError(&resp.Diagnostics, "read", object, err)
+		return
+	}
+	m, version := model()
+	SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, m, version)
+}
+
+// AddDeleteError ends a Delete: an object already gone counts as deleted, any other
+// failure is an error naming the object.
+func AddDeleteError(diags *diag.Diagnostics, object string, err error) {
+	if err != nil && !IsNotFound(err) {
+		AddAPIError(diags, "delete", object, err)
+	}
 }

@@ -167,8 +167,7 @@ func (r *credentialResource) Create(ctx context.Context, req resource.CreateRequ
 		framework.AddAPIError(&resp.Diagnostics, "create", credentialName(plan.Name.ValueString()), err, credentialPaths(writeOnly))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, credentialFromAPI(cred, plan))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, cred.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, credentialFromAPI(cred, plan), cred.Version)
 }
 
 func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -197,8 +196,7 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	// The secret is never returned: data and data_wo_version keep what the state holds
 	// (null after an import).
-	resp.Diagnostics.Append(resp.State.Set(ctx, credentialFromAPI(cred, state))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, cred.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, credentialFromAPI(cred, state), cred.Version)
 }
 
 // ownerLeftOrganization reports whether a credential that reads as not found is a
@@ -252,8 +250,7 @@ func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequ
 		framework.AddAPIError(&resp.Diagnostics, "update", credentialName(state.Name.ValueString()), err, credentialPaths(writeOnly))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, credentialFromAPI(cred, plan))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, cred.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, credentialFromAPI(cred, plan), cred.Version)
 }
 
 func (r *credentialResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -265,9 +262,7 @@ func (r *credentialResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	err := r.Client().Credentials.Delete(ctx, state.ID.ValueString(), opts)
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", credentialName(state.Name.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, credentialName(state.Name.ValueString()), err)
 }
 
 // secret is the secret to send: data from the plan, or else data_wo from the

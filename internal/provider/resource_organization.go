@@ -96,8 +96,7 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	r.Run().ForgetAccess() // the token is now this organization's admin
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationFromAPI(org), org.Version)
 }
 
 func (r *organizationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -108,16 +107,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 
 	org, err := r.Client().Organizations.Get(ctx, state.ID.ValueString())
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", organizationName(state.Name.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+	framework.ReadState(ctx, resp, organizationName(state.Name.ValueString()), err, func() (any, int64) { return organizationFromAPI(org), org.Version })
 }
 
 func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -142,8 +132,7 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		framework.AddAPIError(&resp.Diagnostics, "update", organizationName(state.Name.ValueString()), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationFromAPI(org))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, org.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationFromAPI(org), org.Version)
 }
 
 func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -157,9 +146,7 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 
 	err := r.Client().Organizations.Delete(ctx, state.ID.ValueString(), opts)
 	r.Run().ForgetOrganization(state.ID.ValueString())
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", organizationName(state.Name.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, organizationName(state.Name.ValueString()), err)
 }
 
 // ImportState accepts the organization's id (org_…) or its name.

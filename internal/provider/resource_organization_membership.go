@@ -107,8 +107,7 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		return
 	}
 	r.Run().RecordOrganizationMembership(m)
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, plan.Email))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, plan.Email), m.Version)
 }
 
 func (r *organizationMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -119,16 +118,7 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 	}
 
 	m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", organizationMembershipName(state.Email.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, state.Email))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.ReadState(ctx, resp, organizationMembershipName(state.Email.ValueString()), err, func() (any, int64) { return organizationMembershipFromAPI(m, state.Email), m.Version })
 }
 
 func (r *organizationMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -156,8 +146,7 @@ func (r *organizationMembershipResource) Update(ctx context.Context, req resourc
 		framework.AddAPIError(&resp.Diagnostics, "update", organizationMembershipName(state.Email.ValueString()), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, plan.Email))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, plan.Email), m.Version)
 }
 
 func (r *organizationMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -171,9 +160,7 @@ func (r *organizationMembershipResource) Delete(ctx context.Context, req resourc
 
 	err := r.Client().OrganizationMemberships.Delete(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString(), opts)
 	r.Run().ForgetOrganizationMembership(state.OrganizationID.ValueString(), state.UserID.ValueString())
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", organizationMembershipName(state.Email.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, organizationMembershipName(state.Email.ValueString()), err)
 }
 
 // ImportState accepts <organization_id>/<email> (and <organization_id>/<user_id>).
@@ -197,8 +184,7 @@ func (r *organizationMembershipResource) ImportState(ctx context.Context, req re
 		framework.AddAPIError(&resp.Diagnostics, "import", organizationMembershipName(who), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, organizationMembershipFromAPI(m, types.StringValue(m.Email)))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, types.StringValue(m.Email)), m.Version)
 }
 
 // ModifyPlan refuses at plan time a membership change in an organization that uses

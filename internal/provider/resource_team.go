@@ -82,8 +82,7 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		return
 	}
 	r.Run().RecordTeam(ws)
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamFromAPI(ws), ws.Version)
 }
 
 func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -94,16 +93,7 @@ func (r *teamResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	}
 
 	ws, err := r.Run().ReadTeam(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", teamName(state.Name.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.ReadState(ctx, resp, teamName(state.Name.ValueString()), err, func() (any, int64) { return teamFromAPI(ws), ws.Version })
 }
 
 func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -127,8 +117,7 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	r.Run().RecordTeam(ws)
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamFromAPI(ws), ws.Version)
 }
 
 func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -142,9 +131,7 @@ func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 
 	err := r.Client().Teams.Delete(ctx, state.ID.ValueString(), opts)
 	r.Run().ForgetTeam(state.ID.ValueString())
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", teamName(state.Name.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, teamName(state.Name.ValueString()), err)
 }
 
 // ModifyPlan checks at plan time that the token may create, change or delete the team

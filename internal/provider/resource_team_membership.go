@@ -74,8 +74,7 @@ func (r *teamMembershipResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	r.Run().ForgetAccessOfUser(m.UserID) // the user's workspace roles through the team changed
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamMembershipFromAPI(m))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamMembershipFromAPI(m), m.Version)
 }
 
 func (r *teamMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -86,16 +85,7 @@ func (r *teamMembershipResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 
 	m, err := r.Run().ReadTeamMembership(ctx, state.TeamID.ValueString(), state.UserID.ValueString())
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamMembershipFromAPI(m))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.ReadState(ctx, resp, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err, func() (any, int64) { return teamMembershipFromAPI(m), m.Version })
 }
 
 // Update is never called: every attribute replaces the membership.
@@ -114,9 +104,7 @@ func (r *teamMembershipResource) Delete(ctx context.Context, req resource.Delete
 
 	err := r.Client().TeamMemberships.Delete(ctx, state.TeamID.ValueString(), state.UserID.ValueString(), opts)
 	r.Run().ForgetAccessOfUser(state.UserID.ValueString())
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
 }
 
 // ImportState accepts <team_id>/<user_id>.

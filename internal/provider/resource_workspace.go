@@ -85,8 +85,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	r.Run().RecordWorkspace(ws)
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceFromAPI(ws), ws.Version)
 }
 
 func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -97,16 +96,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 
 	ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", workspaceName(state.Name.ValueString()), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.ReadState(ctx, resp, workspaceName(state.Name.ValueString()), err, func() (any, int64) { return workspaceFromAPI(ws), ws.Version })
 }
 
 func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -131,8 +121,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		return
 	}
 	r.Run().RecordWorkspace(ws)
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceFromAPI(ws))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, ws.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceFromAPI(ws), ws.Version)
 }
 
 func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -146,9 +135,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 
 	err := r.Client().Workspaces.Delete(ctx, state.ID.ValueString(), opts)
 	r.Run().ForgetWorkspace(state.ID.ValueString())
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", workspaceName(state.Name.ValueString()), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, workspaceName(state.Name.ValueString()), err)
 }
 
 // ModifyPlan checks at plan time that the token may create, change or delete the

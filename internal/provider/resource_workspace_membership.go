@@ -102,8 +102,7 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		return
 	}
 	r.forgetAccess(m.WorkspaceID, m.PrincipalType, m.PrincipalID)
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceMembershipFromAPI(m), m.Version)
 }
 
 // forgetAccess drops the token's cached access that a change of this membership may
@@ -126,16 +125,7 @@ func (r *workspaceMembershipResource) Read(ctx context.Context, req resource.Rea
 
 	principalType, principalID := state.principal()
 	m, err := r.Run().ReadWorkspaceMembership(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
-	if framework.IsNotFound(err) {
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "read", state.describe(), err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.ReadState(ctx, resp, state.describe(), err, func() (any, int64) { return workspaceMembershipFromAPI(m), m.Version })
 }
 
 func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -156,8 +146,7 @@ func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.U
 		framework.AddAPIError(&resp.Diagnostics, "update", state.describe(), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, workspaceMembershipFromAPI(m))...)
-	resp.Diagnostics.Append(framework.SaveVersion(ctx, resp.Private, m.Version)...)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceMembershipFromAPI(m), m.Version)
 }
 
 func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -172,9 +161,7 @@ func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.D
 	principalType, principalID := state.principal()
 	err := r.Client().WorkspaceMemberships.Delete(ctx, state.WorkspaceID.ValueString(), principalType, principalID, opts)
 	r.forgetAccess(state.WorkspaceID.ValueString(), principalType, principalID)
-	if err != nil && !framework.IsNotFound(err) {
-		framework.AddAPIError(&resp.Diagnostics, "delete", state.describe(), err)
-	}
+	framework.AddDeleteError(&resp.Diagnostics, state.describe(), err)
 }
 
 // ImportState accepts <workspace_id>/user/<user_id> and <workspace_id>/team/<team_id>.
