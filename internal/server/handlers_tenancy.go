@@ -202,29 +202,17 @@ func updateOrganization(c *call) (*reply, error) {
 	if err := c.ifMatch(o.Version); err != nil {
 		return nil, err
 	}
-	var vs []*rules.Violation
-	var ch changes
-	if req.Name != nil {
-		vs = append(vs, rules.ValidateName("name", *req.Name))
-	}
-	if req.Description != nil {
-		vs = append(vs, rules.ValidateDescription("description", *req.Description))
-	}
-	if req.AvatarURL != nil {
-		vs = append(vs, optional("avatar_url", *req.AvatarURL, rules.ValidateHTTPSURL))
-	}
+	patch := profilePatch{req.Name, req.Description, req.AvatarURL}
+	vs := patch.violations()
 	if req.Plan != nil {
 		vs = append(vs, rules.OneOf("plan", *req.Plan, rules.Plans))
 	}
 	if err := validate(vs...); err != nil {
 		return nil, err
 	}
-	if req.Name != nil && *req.Name != o.Name {
-		if err := c.taken("organization", "", *req.Name, o.ID, "name", "Organization name"); err != nil {
-			return nil, err
-		}
-		o.Name = *req.Name
-		ch.add("name")
+	var ch changes
+	if err := c.applyProfile(profile{"organization", "", o.ID, "Organization name", &o.Name, &o.Description, &o.AvatarURL}, patch, &ch); err != nil {
+		return nil, err
 	}
 	if req.Plan != nil && *req.Plan != o.Plan {
 		names, err := c.tx.OrganizationScopedCredentialNames(o.ID)
@@ -236,14 +224,6 @@ func updateOrganization(c *call) (*reply, error) {
 		}
 		o.Plan = *req.Plan
 		ch.add("plan")
-	}
-	if req.Description != nil && *req.Description != o.Description {
-		o.Description = *req.Description
-		ch.add("description")
-	}
-	if req.AvatarURL != nil && *req.AvatarURL != o.AvatarURL {
-		o.AvatarURL = *req.AvatarURL
-		ch.add("avatar_url")
 	}
 	if req.SSOEnabled != nil && *req.SSOEnabled != o.SSOEnabled {
 		o.SSOEnabled = *req.SSOEnabled
@@ -546,16 +526,8 @@ func updateWorkspace(c *call) (*reply, error) {
 	if err := c.ifMatch(ws.Version); err != nil {
 		return nil, err
 	}
-	var vs []*rules.Violation
-	if req.Name != nil {
-		vs = append(vs, rules.ValidateName("name", *req.Name))
-	}
-	if req.Description != nil {
-		vs = append(vs, rules.ValidateDescription("description", *req.Description))
-	}
-	if req.AvatarURL != nil {
-		vs = append(vs, optional("avatar_url", *req.AvatarURL, rules.ValidateHTTPSURL))
-	}
+	patch := profilePatch{req.Name, req.Description, req.AvatarURL}
+	vs := patch.violations()
 	if req.CustomDomain != nil {
 		vs = append(vs, optional("custom_domain", *req.CustomDomain, rules.ValidateDomain))
 	}
@@ -563,12 +535,8 @@ func updateWorkspace(c *call) (*reply, error) {
 		return nil, err
 	}
 	var ch changes
-	if req.Name != nil && *req.Name != ws.Name {
-		if err := c.taken("workspace", o.ID, *req.Name, ws.ID, "name", "Workspace name"); err != nil {
-			return nil, err
-		}
-		ws.Name = *req.Name
-		ch.add("name")
+	if err := c.applyProfile(profile{"workspace", o.ID, ws.ID, "Workspace name", &ws.Name, &ws.Description, &ws.AvatarURL}, patch, &ch); err != nil {
+		return nil, err
 	}
 	if req.CustomDomain != nil && *req.CustomDomain != ws.CustomDomain {
 		if *req.CustomDomain != "" {
@@ -578,14 +546,6 @@ func updateWorkspace(c *call) (*reply, error) {
 		}
 		ws.CustomDomain = *req.CustomDomain
 		ch.add("custom_domain")
-	}
-	if req.Description != nil && *req.Description != ws.Description {
-		ws.Description = *req.Description
-		ch.add("description")
-	}
-	if req.AvatarURL != nil && *req.AvatarURL != ws.AvatarURL {
-		ws.AvatarURL = *req.AvatarURL
-		ch.add("avatar_url")
 	}
 	if len(ch) == 0 {
 		return ok(ws, ws.Version)
@@ -692,34 +652,13 @@ func updateTeam(c *call) (*reply, error) {
 	if err := c.ifMatch(t.Version); err != nil {
 		return nil, err
 	}
-	var vs []*rules.Violation
-	if req.Name != nil {
-		vs = append(vs, rules.ValidateName("name", *req.Name))
-	}
-	if req.Description != nil {
-		vs = append(vs, rules.ValidateDescription("description", *req.Description))
-	}
-	if req.AvatarURL != nil {
-		vs = append(vs, optional("avatar_url", *req.AvatarURL, rules.ValidateHTTPSURL))
-	}
-	if err := validate(vs...); err != nil {
+	patch := profilePatch{req.Name, req.Description, req.AvatarURL}
+	if err := validate(patch.violations()...); err != nil {
 		return nil, err
 	}
 	var ch changes
-	if req.Name != nil && *req.Name != t.Name {
-		if err := c.taken("team", o.ID, *req.Name, t.ID, "name", "Team name"); err != nil {
-			return nil, err
-		}
-		t.Name = *req.Name
-		ch.add("name")
-	}
-	if req.Description != nil && *req.Description != t.Description {
-		t.Description = *req.Description
-		ch.add("description")
-	}
-	if req.AvatarURL != nil && *req.AvatarURL != t.AvatarURL {
-		t.AvatarURL = *req.AvatarURL
-		ch.add("avatar_url")
+	if err := c.applyProfile(profile{"team", o.ID, t.ID, "Team name", &t.Name, &t.Description, &t.AvatarURL}, patch, &ch); err != nil {
+		return nil, err
 	}
 	if len(ch) == 0 {
 		return ok(t, t.Version)

@@ -258,3 +258,50 @@ func (ch changes) details() map[string]string {
 	}
 	return map[string]string{"fields": strings.Join(ch, ",")}
 }
+
+// profilePatch is the part of a create or a PATCH that organizations, workspaces and
+// teams share: name, description and avatar_url (nil: not set by the PATCH).
+type profilePatch struct{ name, description, avatarURL *string }
+
+// violations checks the fields the request sets.
+func (p profilePatch) violations() []*rules.Violation {
+	var vs []*rules.Violation
+	if p.name != nil {
+		vs = append(vs, rules.ValidateName("name", *p.name))
+	}
+	if p.description != nil {
+		vs = append(vs, rules.ValidateDescription("description", *p.description))
+	}
+	if p.avatarURL != nil {
+		vs = append(vs, optional("avatar_url", *p.avatarURL, rules.ValidateHTTPSURL))
+	}
+	return vs
+}
+
+// profile is an object's name, description and avatar, changed in place by
+// applyProfile; kind, parentID and what say where its name must be unique (c.taken).
+type profile struct {
+	kind, parentID, id, what     string
+	name, description, avatarURL *string
+}
+
+// applyProfile applies a PATCH's profile fields that differ from the object's,
+// recording each in ch; a new name must not be taken.
+func (c *call) applyProfile(to profile, p profilePatch, ch *changes) error {
+	if p.name != nil && *p.name != *to.name {
+		if err := c.taken(to.kind, to.parentID, *p.name, to.id, "name", to.what); err != nil {
+			return err
+		}
+		*to.name = *p.name
+		ch.add("name")
+	}
+	if p.description != nil && *p.description != *to.description {
+		*to.description = *p.description
+		ch.add("description")
+	}
+	if p.avatarURL != nil && *p.avatarURL != *to.avatarURL {
+		*to.avatarURL = *p.avatarURL
+		ch.add("avatar_url")
+	}
+	return nil
+}
