@@ -107,6 +107,18 @@ func (e *lastAdminEnv) roles(want map[string]string, versions map[string]int64) 
 	}
 }
 
+// unchanged is the step after a refused plan: the same memberships plan nothing, and
+// the platform holds them as before (same roles, same versions).
+func (e *lastAdminEnv) unchanged(config string, want map[string]string, versions map[string]int64) resource.TestStep {
+	return resource.TestStep{
+		Config: e.Config(config),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		Check: e.roles(want, versions),
+	}
+}
+
 // TestAccOrganizationMembership_lastAdminDemotedRefusedAtPlan: demoting the only admin
 // fails the plan, and nothing changes on the platform.
 func TestAccOrganizationMembership_lastAdminDemotedRefusedAtPlan(t *testing.T) {
@@ -126,14 +138,7 @@ func TestAccOrganizationMembership_lastAdminDemotedRefusedAtPlan(t *testing.T) {
 					fmt.Sprintf("Organization %q must keep at least one admin, and %s is its last admin", e.org.Name, e.owner),
 					"Make another member an admin first"),
 			},
-			{
-				// Nothing changed: same role, same version, and an empty plan.
-				Config: e.Config(e.ownerMembership("admin")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: e.roles(map[string]string{e.owner: "admin"}, versions),
-			},
+			e.unchanged(e.ownerMembership("admin"), map[string]string{e.owner: "admin"}, versions),
 			{Config: e.Config(forgetOwner)},
 		},
 	})
@@ -157,13 +162,7 @@ func TestAccOrganizationMembership_lastAdminRemovedRefusedAtPlan(t *testing.T) {
 				ExpectError: errorMatching(atPlan, fmt.Sprintf("Organization %q must keep at least one admin, and %s is its last admin", e.org.Name, e.owner),
 					"Make another member an admin first", "lifecycle { destroy = false }"),
 			},
-			{
-				Config: e.Config(e.ownerMembership("admin")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: e.roles(map[string]string{e.owner: "admin"}, versions),
-			},
+			e.unchanged(e.ownerMembership("admin"), map[string]string{e.owner: "admin"}, versions),
 			{Config: e.Config(forgetOwner)},
 		},
 	})
@@ -224,13 +223,7 @@ func TestAccOrganizationMembership_twoAdminsRemovedTogetherRefusedAtPlan(t *test
 				ExpectError: errorMatching(atPlan, fmt.Sprintf("Organization %q must keep at least one admin", e.org.Name),
 					"This plan also removes or demotes its other admins"),
 			},
-			{
-				Config: e.Config(e.ownerMembership("admin") + e.otherMembership("admin")),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: e.roles(both, versions),
-			},
+			e.unchanged(e.ownerMembership("admin")+e.otherMembership("admin"), both, versions),
 			{Config: e.Config(forgetOwner + e.otherMembership("admin"))},
 		},
 	})
