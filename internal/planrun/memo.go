@@ -100,3 +100,15 @@ func (m *memo[K, V]) forgetWhere(match func(K) bool) {
 		}
 	}
 }
+
+// holds reports whether any key that match accepts has an answer or a fetch in flight.
+func (m *memo[K, V]) holds(match func(K) bool) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k := range m.m {
+		if match(k) {
+			return true
+		}
+	}
+	return false
+}

@@ -69,7 +69,9 @@ type Cache struct {
 	teams      memo[string, *api.Team]
 	orgMembers memo[[2]string, *api.OrganizationMembership]
 	orgAdmins  memo[string, []api.OrganizationMembership]
-	plannedMu  sync.RWMutex
+	// inTeam: whether the token's user is a member of a team, by team id.
+	inTeam    memo[string, bool]
+	plannedMu sync.RWMutex
 
 	lsOrgMembers  listing[string, api.OrganizationMembership]
 	lsWSMembers   listing[[2]string, api.WorkspaceMembership]
@@ -245,6 +247,7 @@ func (c *Cache) ForgetAccess() { c.access.forgetWhere(func([2]string) bool { ret
 func (c *Cache) ForgetAccessOfUser(userID string) {
 	if c.mayBeMe(userID) {
 		c.ForgetAccess()
+		c.inTeam.forgetWhere(func(string) bool { return true })
 	}
 }
 
@@ -253,7 +256,42 @@ func (c *Cache) ForgetAccessOfUser(userID string) {
 // after a change of a team's membership of the workspace, as the token's user may be
 // in the team.
 func (c *Cache) ForgetWorkspaceAccess(workspaceID string) {
-	c.access.forgetWhere(func(k [2]string) bool { return k[1] == workspaceID || k[1] == "" })
+	c.access.forgetWhere(workspaceAccess(workspaceID))
+}
+
+// workspaceAccess matches the access answers a change in a workspace may change: the
+// workspace's and the organization-level ones.
+func workspaceAccess(workspaceID string) func([2]string) bool {
+	return func(k [2]string) bool { return k[1] == workspaceID || k[1] == "" }
+}
+
+// ForgetTeamWorkspaceAccess is ForgetWorkspaceAccess after a change of a team's
+// membership of a workspace, made only when the token's user may be in the team: a
+// change that gives or takes a role to a team the token's user is not in changes
+// nothing of the token's access. Whether it is in the team is read once per run (one
+// GET of its membership of the team; again after a change of its own memberships), and
+// only when an answer it would drop is held; a read that fails, or a token's user not
+// known, counts as "may be".
+func (c *Cache) ForgetTeamWorkspaceAccess(ctx context.Context, teamID, workspaceID string) {
+	// Nothing to forget (a destroy, say), nothing to read.
+	if c.access.holds(workspaceAccess(workspaceID)) && c.mayBeInTeam(ctx, teamID) {
+		c.ForgetWorkspaceAccess(workspaceID)
+	}
+}
+
+func (c *Cache) mayBeInTeam(ctx context.Context, teamID string) bool {
+	me, ok := c.me.peek(struct{}{})
+	if !ok || me == nil || c.f.TeamMembership == nil {
+		return true
+	}
+	in, err := c.inTeam.get(ctx, teamID, func(ctx context.Context) (bool, error) {
+		_, err := c.f.TeamMembership(ctx, teamID, me.ID)
+		if client.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	return err != nil || in
 }
 
 // mayBeMe reports whether userID may be the token's user: it is, or the token's user

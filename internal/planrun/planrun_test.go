@@ -206,6 +206,86 @@ func TestMembershipChangesForgetOnlyWhatTheyChange(t *testing.T) {
 	}
 }
 
+// A team's workspace membership changes the token's access only when the token's user
+// is in the team: whether it is, is read once per team per run, and again after a
+// change of the token's own memberships.
+func TestTeamWorkspaceMembershipForgetsOnlyForTheTokensTeams(t *testing.T) {
+	f := &fake{}
+	var teamReads atomic.Int64
+	teamErr := error(nil)
+	fs := f.fetchers()
+	fs.TeamMembership = func(_ context.Context, teamID, userID string) (*api.TeamMembership, error) {
+		teamReads.Add(1)
+		if userID != "usr_me" {
+			t.Errorf("team membership read for %s, want the token's user", userID)
+		}
+		if teamErr != nil {
+			return nil, teamErr
+		}
+		if teamID != "team_mine" {
+			return nil, &client.APIError{Status: 404, Code: api.CodeNotFound}
+		}
+		return &api.TeamMembership{TeamID: teamID, UserID: userID}, nil
+	}
+	c := NewWithFetchers(fs)
+	ctx := context.Background()
+	check := func(wantAccess, wantTeamReads int64, what string) {
+		t.Helper()
+		_, _ = c.Access(ctx, "org_1", "ws_1")
+		_, _ = c.Access(ctx, "org_1", "")
+		if n := f.accessCalls.Load(); n != wantAccess {
+			t.Fatalf("%s: access fetches = %d, want %d", what, n, wantAccess)
+		}
+		if n := teamReads.Load(); n != wantTeamReads {
+			t.Fatalf("%s: team membership reads = %d, want %d", what, n, wantTeamReads)
+		}
+	}
+
+	// The token's user not known yet: any team may be its own, nothing is read.
+	check(2, 0, "first reads")
+	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	check(4, 0, "token's user unknown")
+
+	c.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
+	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	check(4, 1, "a team the token's user is not in")
+	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	check(4, 1, "the same team again: no second read")
+	c.ForgetTeamWorkspaceAccess(ctx, "team_mine", "ws_1")
+	check(6, 2, "the token's user's team")
+
+	// The token's user joins or leaves teams: what it knew of its teams is dropped.
+	c.ForgetAccessOfUser("usr_me")
+	check(8, 2, "the token's own membership changed")
+	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	check(8, 3, "team read again after the token's own change")
+	c.ForgetAccessOfUser("usr_other")
+	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	check(8, 3, "another user's change keeps what it knew")
+
+	// A read that fails counts as "may be in the team", and is not kept.
+	teamErr = &client.APIError{Status: 503, Code: "unavailable"}
+	c.ForgetTeamWorkspaceAccess(ctx, "team_new", "ws_1")
+	check(10, 4, "team read failed")
+	teamErr = nil
+	c.ForgetTeamWorkspaceAccess(ctx, "team_new", "ws_1")
+	check(10, 5, "team read again after a failure, not in it")
+
+	// With no access answer of the workspace or the organization held, there is nothing
+	// to forget and nothing is read.
+	e := NewWithFetchers(fs)
+	e.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
+	_, _ = e.Access(ctx, "org_1", "ws_2")
+	reads := teamReads.Load()
+	e.ForgetTeamWorkspaceAccess(ctx, "team_x", "ws_1")
+	if n := teamReads.Load(); n != reads {
+		t.Fatalf("team membership reads with nothing to forget: %d, want %d", n, reads)
+	}
+	if _, held := e.access.peek([2]string{"org_1", "ws_2"}); !held {
+		t.Fatal("another workspace's answer was dropped")
+	}
+}
+
 func TestIsOrganizationMember(t *testing.T) {
 	f := &fake{}
 	c := NewWithFetchers(f.fetchers())
