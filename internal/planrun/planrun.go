@@ -246,36 +246,27 @@ func (c *Cache) ForgetAccess() { c.access.forgetWhere(func([2]string) bool { ret
 // users' memberships do not change the token's access.
 func (c *Cache) ForgetAccessOfUser(userID string) {
 	if c.mayBeMe(userID) {
-		c.ForgetAccess()
+		// What the token's user's teams are first, its access second: a team's
+		// workspace membership written in between then reads the teams again (and
+		// finds the new one), instead of trusting an old "not in the team" and keeping
+		// an access answer fetched after the access was dropped.
 		c.inTeam.forgetWhere(func(string) bool { return true })
+		c.ForgetAccess()
 	}
 }
 
-// ForgetWorkspaceAccess drops the token's access in a workspace and the
-// organization-level answers (which say whether the token is in any workspace):
-// after a change of a team's membership of the workspace, as the token's user may be
-// in the team.
-func (c *Cache) ForgetWorkspaceAccess(workspaceID string) {
-	c.access.forgetWhere(workspaceAccess(workspaceID))
-}
-
-// workspaceAccess matches the access answers a change in a workspace may change: the
-// workspace's and the organization-level ones.
-func workspaceAccess(workspaceID string) func([2]string) bool {
-	return func(k [2]string) bool { return k[1] == workspaceID || k[1] == "" }
-}
-
-// ForgetTeamWorkspaceAccess is ForgetWorkspaceAccess after a change of a team's
-// membership of a workspace, made only when the token's user may be in the team: a
-// change that gives or takes a role to a team the token's user is not in changes
-// nothing of the token's access. Whether it is in the team is read once per run (one
-// GET of its membership of the team; again after a change of its own memberships), and
-// only when an answer it would drop is held; a read that fails, or a token's user not
-// known, counts as "may be".
-func (c *Cache) ForgetTeamWorkspaceAccess(ctx context.Context, teamID, workspaceID string) {
+// ForgetTeamAccess drops every cached access answer after a change of a team's
+// membership of a workspace, when the token's user may be in the team: its role in
+// the workspace may have changed, and so may the "in any workspace" flag of every
+// answer in the organization. A change that gives or takes a role to a team the
+// token's user is not in changes nothing of the token's access. Whether it is in the
+// team is read once per run (one GET of its membership of the team; again after a
+// change of its own memberships), and only when an answer would be dropped; a read
+// that fails, or a token's user not known, counts as "may be".
+func (c *Cache) ForgetTeamAccess(ctx context.Context, teamID string) {
 	// Nothing to forget (a destroy, say), nothing to read.
-	if c.access.holds(workspaceAccess(workspaceID)) && c.mayBeInTeam(ctx, teamID) {
-		c.ForgetWorkspaceAccess(workspaceID)
+	if c.access.holds(func([2]string) bool { return true }) && c.mayBeInTeam(ctx, teamID) {
+		c.ForgetAccess()
 	}
 }
 

@@ -182,27 +182,21 @@ func TestMembershipChangesForgetOnlyWhatTheyChange(t *testing.T) {
 		t.Fatalf("membership fetches = %d, want 0", n)
 	}
 
-	// A team's workspace membership: that workspace and the organization-level answers.
-	c.ForgetWorkspaceAccess("ws_2")
-	access(3, "after a team's membership of another workspace")
-	c.ForgetWorkspaceAccess("ws_1")
-	access(5, "after a team's membership of the workspace")
-
 	// The token's own memberships drop its access.
 	c.ForgetAccessOfUser("usr_me")
-	access(7, "after the token's own team or workspace membership")
+	access(4, "after the token's own team or workspace membership")
 	c.ForgetOrganizationMembership("org_1", "usr_me")
-	access(9, "after the token's own organization membership")
+	access(6, "after the token's own organization membership")
 	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_me"})
-	access(11, "after the token's own new organization membership")
+	access(8, "after the token's own new organization membership")
 
 	// While the token's user is unknown, any membership may be its own.
 	u := NewWithFetchers(f.fetchers())
 	_, _ = u.Access(ctx, "org_1", "")
 	u.ForgetAccessOfUser("usr_other")
 	_, _ = u.Access(ctx, "org_1", "")
-	if n := f.accessCalls.Load(); n != 13 {
-		t.Fatalf("with the token's user unknown: access fetches = %d, want 13", n)
+	if n := f.accessCalls.Load(); n != 10 {
+		t.Fatalf("with the token's user unknown: access fetches = %d, want 10", n)
 	}
 }
 
@@ -243,46 +237,51 @@ func TestTeamWorkspaceMembershipForgetsOnlyForTheTokensTeams(t *testing.T) {
 
 	// The token's user not known yet: any team may be its own, nothing is read.
 	check(2, 0, "first reads")
-	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_other")
 	check(4, 0, "token's user unknown")
 
 	c.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
-	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_other")
 	check(4, 1, "a team the token's user is not in")
-	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_other")
 	check(4, 1, "the same team again: no second read")
-	c.ForgetTeamWorkspaceAccess(ctx, "team_mine", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_mine")
 	check(6, 2, "the token's user's team")
 
 	// The token's user joins or leaves teams: what it knew of its teams is dropped.
 	c.ForgetAccessOfUser("usr_me")
 	check(8, 2, "the token's own membership changed")
-	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_other")
 	check(8, 3, "team read again after the token's own change")
 	c.ForgetAccessOfUser("usr_other")
-	c.ForgetTeamWorkspaceAccess(ctx, "team_other", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_other")
 	check(8, 3, "another user's change keeps what it knew")
 
 	// A read that fails counts as "may be in the team", and is not kept.
 	teamErr = &client.APIError{Status: 503, Code: "unavailable"}
-	c.ForgetTeamWorkspaceAccess(ctx, "team_new", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_new")
 	check(10, 4, "team read failed")
 	teamErr = nil
-	c.ForgetTeamWorkspaceAccess(ctx, "team_new", "ws_1")
+	c.ForgetTeamAccess(ctx, "team_new")
 	check(10, 5, "team read again after a failure, not in it")
 
-	// With no access answer of the workspace or the organization held, there is nothing
-	// to forget and nothing is read.
+	// With no access answer held there is nothing to forget, and nothing is read.
 	e := NewWithFetchers(fs)
 	e.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
-	_, _ = e.Access(ctx, "org_1", "ws_2")
 	reads := teamReads.Load()
-	e.ForgetTeamWorkspaceAccess(ctx, "team_x", "ws_1")
+	e.ForgetTeamAccess(ctx, "team_x")
 	if n := teamReads.Load(); n != reads {
 		t.Fatalf("team membership reads with nothing to forget: %d, want %d", n, reads)
 	}
-	if _, held := e.access.peek([2]string{"org_1", "ws_2"}); !held {
-		t.Fatal("another workspace's answer was dropped")
+	// Any answer held, of any workspace: the team's role may change the organization's
+	// "in any workspace" flag in every answer.
+	_, _ = e.Access(ctx, "org_1", "ws_2")
+	e.ForgetTeamAccess(ctx, "team_mine")
+	if n := teamReads.Load(); n != reads+1 {
+		t.Fatalf("team membership reads = %d, want %d", n, reads+1)
+	}
+	if _, held := e.access.peek([2]string{"org_1", "ws_2"}); held {
+		t.Fatal("another workspace's answer was kept after the token's team got a role")
 	}
 }
 

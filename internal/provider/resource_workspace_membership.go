@@ -101,16 +101,16 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		framework.AddAPIError(&resp.Diagnostics, "create", plan.describe(), err)
 		return
 	}
-	r.forgetAccess(ctx, m.WorkspaceID, m.PrincipalType, m.PrincipalID)
+	r.forgetAccess(ctx, m.PrincipalType, m.PrincipalID)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceMembershipFromAPI(m), m.Version)
 }
 
-// forgetAccess drops the token's cached access that a change of this membership may
-// have changed: all of it for the token's own user, the workspace's for a team the
-// token's user may be in, none for another user or team.
-func (r *workspaceMembershipResource) forgetAccess(ctx context.Context, workspaceID, principalType, principalID string) {
+// forgetAccess drops the token's cached access when a change of this membership may
+// have changed it: the membership of the token's own user, or of a team the token's
+// user may be in; none for another user or team.
+func (r *workspaceMembershipResource) forgetAccess(ctx context.Context, principalType, principalID string) {
 	if principalType == client.PrincipalTeam {
-		r.Run().ForgetTeamWorkspaceAccess(ctx, principalID, workspaceID)
+		r.Run().ForgetTeamAccess(ctx, principalID)
 		return
 	}
 	r.Run().ForgetAccessOfUser(principalID)
@@ -141,7 +141,7 @@ func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.U
 	principalType, principalID := state.principal()
 	m, err := r.Client().WorkspaceMemberships.Update(ctx, state.WorkspaceID.ValueString(), principalType, principalID,
 		api.UpdateWorkspaceMembershipRequest{Role: framework.ChangedString(plan.Role, state.Role)}, opts)
-	r.forgetAccess(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+	r.forgetAccess(ctx, principalType, principalID)
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", state.describe(), err)
 		return
@@ -160,7 +160,7 @@ func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.D
 
 	principalType, principalID := state.principal()
 	err := r.Client().WorkspaceMemberships.Delete(ctx, state.WorkspaceID.ValueString(), principalType, principalID, opts)
-	r.forgetAccess(ctx, state.WorkspaceID.ValueString(), principalType, principalID)
+	r.forgetAccess(ctx, principalType, principalID)
 	framework.AddDeleteError(&resp.Diagnostics, state.describe(), err)
 }
 
