@@ -259,8 +259,8 @@ func (ch changes) details() map[string]string {
 	return map[string]string{"fields": strings.Join(ch, ",")}
 }
 
-// profilePatch is the part of a create or a PATCH that organizations, workspaces and
-// teams share: name, description and avatar_url (nil: not set by the PATCH).
+// profilePatch is the part of a PATCH that organizations, workspaces and teams share:
+// name, description and avatar_url (nil: not set by the PATCH).
 type profilePatch struct{ name, description, avatarURL *string }
 
 // violations checks the fields the request sets.
