@@ -239,7 +239,10 @@ func (c *Cache) RecordOrganizationMembership(m *api.OrganizationMembership) {
 }
 
 // ForgetAccess drops every cached access answer.
-func (c *Cache) ForgetAccess() { c.access.forgetWhere(func([2]string) bool { return true }) }
+func (c *Cache) ForgetAccess() { c.access.forgetWhere(anyAccess) }
+
+// anyAccess matches every access answer.
+func anyAccess([2]string) bool { return true }
 
 // ForgetAccessOfUser drops every cached access answer when the user may be the
 // token's user: after a change of that user's team or workspace membership. Other
@@ -265,14 +268,14 @@ func (c *Cache) ForgetAccessOfUser(userID string) {
 // that fails, or a token's user not known, counts as "may be".
 func (c *Cache) ForgetTeamAccess(ctx context.Context, teamID string) {
 	// Nothing to forget (a destroy, say), nothing to read.
-	if c.access.holds(func([2]string) bool { return true }) && c.mayBeInTeam(ctx, teamID) {
+	if c.access.holds(anyAccess) && c.mayBeInTeam(ctx, teamID) {
 		c.ForgetAccess()
 	}
 }
 
 func (c *Cache) mayBeInTeam(ctx context.Context, teamID string) bool {
-	me, ok := c.me.peek(struct{}{})
-	if !ok || me == nil || c.f.TeamMembership == nil {
+	me := c.knownMe()
+	if me == nil || c.f.TeamMembership == nil {
 		return true
 	}
 	in, err := c.inTeam.get(ctx, teamID, func(ctx context.Context) (bool, error) {
@@ -288,8 +291,15 @@ func (c *Cache) mayBeInTeam(ctx context.Context, teamID string) bool {
 // mayBeMe reports whether userID may be the token's user: it is, or the token's user
 // is not known yet.
 func (c *Cache) mayBeMe(userID string) bool {
-	me, ok := c.me.peek(struct{}{})
-	return !ok || me == nil || me.ID == userID
+	me := c.knownMe()
+	return me == nil || me.ID == userID
+}
+
+// knownMe is the token's user if the cache already holds it (nil otherwise): it never
+// reads.
+func (c *Cache) knownMe() *api.Me {
+	me, _ := c.me.peek(struct{}{})
+	return me
 }
 
 // RecordPlannedOrganization records what the organization will be after this apply.

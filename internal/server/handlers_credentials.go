@@ -139,13 +139,8 @@ func updateCredential(c *call) (*reply, error) {
 	if err := c.ifMatch(cr.Version); err != nil {
 		return nil, err
 	}
-	var vs []*rules.Violation
-	if req.Name != nil {
-		vs = append(vs, rules.ValidateName("name", *req.Name))
-	}
-	if req.Description != nil {
-		vs = append(vs, rules.ValidateDescription("description", *req.Description))
-	}
+	patch := profilePatch{name: req.Name, description: req.Description}
+	vs := patch.violations()
 	if req.Scope != nil {
 		vs = append(vs, rules.OneOf("scope", *req.Scope, rules.Scopes))
 	}
@@ -169,16 +164,9 @@ func updateCredential(c *call) (*reply, error) {
 		cr.Scope = *req.Scope
 		ch.add("scope")
 	}
-	if req.Name != nil && *req.Name != cr.Name {
-		if err := c.taken("credential", cr.WorkspaceID, *req.Name, cr.ID, "name", "Credential name"); err != nil {
-			return nil, err
-		}
-		cr.Name = *req.Name
-		ch.add("name")
-	}
-	if req.Description != nil && *req.Description != cr.Description {
-		cr.Description = *req.Description
-		ch.add("description")
+	credential := profile{kind: "credential", parentID: cr.WorkspaceID, id: cr.ID, what: "Credential name", name: &cr.Name, description: &cr.Description}
+	if err := c.applyProfile(credential, patch, &ch); err != nil {
+		return nil, err
 	}
 	if rotate {
 		ch.add("data") // never the values

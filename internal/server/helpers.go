@@ -259,8 +259,9 @@ func (ch changes) details() map[string]string {
 	return map[string]string{"fields": strings.Join(ch, ",")}
 }
 
-// profilePatch is the part of a PATCH that organizations, workspaces and teams share:
-// name, description and avatar_url (nil: not set by the PATCH).
+// profilePatch is the part of a PATCH that organizations, workspaces, teams and
+// credentials share: name, description and avatar_url (nil: not set by the PATCH;
+// credentials have no avatar).
 type profilePatch struct{ name, description, avatarURL *string }
 
 // violations checks the fields the request sets.
@@ -280,6 +281,7 @@ func (p profilePatch) violations() []*rules.Violation {
 
 // profile is an object's name, description and avatar, changed in place by
 // applyProfile; kind, parentID and what say where its name must be unique (c.taken).
+// avatarURL may be nil for an object without one, whose patches never set it.
 type profile struct {
 	kind, parentID, id, what     string
 	name, description, avatarURL *string
