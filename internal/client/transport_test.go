@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // fastConfig is a Config with short waits, for tests.
@@ -401,12 +401,8 @@ func TestCancelledContextReturnsQuickly(t *testing.T) {
 }
 
 func TestConnectionRefusedIsRetried(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // refused from now on
+	port := testserver.ReserveClosedPort(t) // refused until port.Listen
+	addr := port.Addr()
 
 	cfg := fastConfig("http://" + addr)
 	cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.RetryMax = 50*time.Millisecond, 100*time.Millisecond, 20
@@ -417,7 +413,7 @@ func TestConnectionRefusedIsRetried(t *testing.T) {
 	// The server comes up after ~300ms: the client must still be retrying.
 	go func() {
 		time.Sleep(300 * time.Millisecond)
-		ln, err := net.Listen("tcp", addr)
+		ln, err := port.Listen()
 		if err != nil {
 			t.Error(err)
 			return

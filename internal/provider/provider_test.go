@@ -3,7 +3,6 @@ package provider_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"regexp"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	fleroprovider "github.com/flero/terraform-provider-flero/internal/provider"
+	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // TestProvider_schemaIsValid checks the provider, resource and data source schemas
@@ -70,12 +70,7 @@ func TestAccProvider_tokenNotAccepted(t *testing.T) {
 // TestAccProvider_endpointUnreachable: nothing listens at the endpoint.
 func TestAccProvider_endpointUnreachable(t *testing.T) {
 	acctest.PreCheck(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
+	closed := testserver.ReserveClosedPort(t).URL()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -1,8 +1,10 @@
 package testserver_test
 
 import (
+	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
@@ -54,4 +56,31 @@ func TestStartCountRestart(t *testing.T) {
 	if srv.TotalRequests() != 0 || srv.Requests("GET", "/v1/me") != 0 {
 		t.Fatal("ResetCounters")
 	}
+}
+
+func TestReserveClosedPort(t *testing.T) {
+	p := testserver.ReserveClosedPort(t)
+	if c, err := net.DialTimeout("tcp", p.Addr(), time.Second); err == nil {
+		c.Close()
+		t.Fatalf("dial %s succeeded, want connection refused", p.Addr())
+	}
+	if ln, err := net.Listen("tcp", p.Addr()); err == nil {
+		ln.Close()
+		t.Fatalf("another socket could bind the reserved port %s", p.Addr())
+	}
+	ln, err := p.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			c.Close()
+		}
+	}()
+	c, err := net.DialTimeout("tcp", p.Addr(), time.Second)
+	if err != nil {
+		t.Fatalf("dial after Listen: %v", err)
+	}
+	c.Close()
 }
