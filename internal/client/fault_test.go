@@ -183,7 +183,10 @@ func TestFaultsRetryAfterIsCapped(t *testing.T) {
 	}
 }
 
-func TestFaultsCancelledContextReturnsWithin100ms(t *testing.T) {
+// TestFaultsCancelledContextEndsTheWait: a cancel ends a 10 s request, a 10 s back-off
+// and a 1 h Retry-After wait. The figure is logged; the bound (2 s, far below every
+// wait it cuts short) leaves room for a loaded CI machine.
+func TestFaultsCancelledContextEndsTheWait(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		faults server.Faults
@@ -215,12 +218,16 @@ func TestFaultsCancelledContextReturnsWithin100ms(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("err = %v, want context.Canceled", err)
 			}
-			if late > 100*time.Millisecond {
-				t.Errorf("returned %s after the cancel", late)
+			if late > cancelBound {
+				t.Errorf("returned %s after the cancel: the wait was not cut short", late)
 			}
 		})
 	}
 }
+
+// cancelBound is how late after a cancel a call may return: far below the 10 s and 1 h
+// waits the cancel cuts short, far above a busy scheduler's delay.
+const cancelBound = 2 * time.Second
 
 // recordingProxy forwards to the server and records every request body by
 // logical call: the Idempotency-Key of a create, or method+path+If-Match.

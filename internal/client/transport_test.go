@@ -393,8 +393,8 @@ func TestCancelledContextReturnsQuickly(t *testing.T) {
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("err = %v, want context.Canceled", err)
 			}
-			if late > 100*time.Millisecond {
-				t.Errorf("returned %s after the cancel", late)
+			if late > 2*time.Second { // the waits cut short are 5 s, 10 s and 1 h
+				t.Errorf("returned %s after the cancel: the wait was not cut short", late)
 			}
 		})
 	}
