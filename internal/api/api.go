@@ -299,12 +299,13 @@ type CreateCredentialRequest struct {
 }
 
 // UpdateCredentialRequest is PATCH /v1/credentials/{id}. Data, when given, rotates
-// the secret.
+// the secret. Data is omitted only when nil: an empty map is sent as {} and refused
+// (a rotation to nothing), never dropped into a PATCH that rotates nothing.
 type UpdateCredentialRequest struct {
 	Name        *string           `json:"name,omitempty"`
 	Description *string           `json:"description,omitempty"`
 	Scope       *string           `json:"scope,omitempty"`
-	Data        map[string]string `json:"data,omitempty"`
+	Data        map[string]string `json:"data,omitzero"`
 }
 
 // RecordUseRequest is POST /v1/credentials/{id}/uses: a workflow used the credential.

@@ -558,6 +558,13 @@ func TestContractCredentials(t *testing.T) {
 	}
 	_, err = c.Credentials.Update(ctx, cred.ID, api.UpdateCredentialRequest{Description: ptr("x")}, client.WriteOptions{IfMatch: cred.Version})
 	wantErr(t, err, client.ErrPreconditionFailed, "")
+	// A rotation to no data at all is sent as such and refused on data, not
+	// turned into a PATCH that changes nothing.
+	_, err = c.Credentials.Update(ctx, cred.ID, api.UpdateCredentialRequest{Data: map[string]string{}}, client.WriteOptions{IfMatch: up.Version})
+	wantErr(t, err, client.ErrValidation, api.CodeValidation)
+	if ae, _ := client.AsAPIError(err); len(ae.Fields) != 1 || ae.Fields[0].Path != "data" {
+		t.Errorf("empty data refused on %+v, want data", ae.Fields)
+	}
 	_, err = c.Credentials.Update(ctx, cred.ID, api.UpdateCredentialRequest{Scope: ptr("organization")}, client.WriteOptions{})
 	wantErr(t, err, client.ErrValidation, rules.CodeScopeRequiresEnterprise)
 
