@@ -401,7 +401,7 @@ func TestCancelledContextReturnsQuickly(t *testing.T) {
 }
 
 func TestConnectionRefusedIsRetried(t *testing.T) {
-	port := testserver.ReserveClosedPort(t) // refused until port.Listen
+	port := testserver.HoldPort(t, "127.0.0.1:0") // refused until port.Listen
 	addr := port.Addr()
 
 	cfg := fastConfig("http://" + addr)

@@ -70,7 +70,7 @@ func TestAccProvider_tokenNotAccepted(t *testing.T) {
 // TestAccProvider_endpointUnreachable: nothing listens at the endpoint.
 func TestAccProvider_endpointUnreachable(t *testing.T) {
 	acctest.PreCheck(t)
-	closed := testserver.ReserveClosedPort(t).URL()
+	closed := testserver.HoldPort(t, "127.0.0.1:0").URL()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/store"
+	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // serverProc is the reference server run as its own process (cmd/flero-server), so
@@ -30,6 +31,7 @@ type serverProc struct {
 	flags  []string
 	cmd    *exec.Cmd
 	done   chan struct{}
+	hold   *testserver.PortHold // while killed
 	Starts int
 }
 
@@ -74,6 +76,10 @@ func (p *serverProc) Start() {
 		if err == nil && strings.HasPrefix(string(b), "http://") {
 			p.URL = strings.TrimSpace(string(b))
 			p.Addr = strings.TrimPrefix(p.URL, "http://")
+			if p.hold != nil {
+				p.hold.Release()
+				p.hold = nil
+			}
 			return
 		}
 		select {
@@ -99,6 +105,8 @@ func (p *serverProc) Kill() {
 	}
 	<-p.done
 	p.cmd = nil
+	// Down until Start: the port refuses connections and stays this server's.
+	p.hold = testserver.HoldPort(p.t, p.Addr)
 }
 
 // Stop shuts the server down gracefully (SIGTERM), killing it after 10 s.

@@ -33,11 +33,13 @@ type Server struct {
 	counters *server.Counters
 	addr     string
 
-	mu    sync.Mutex
-	store *store.Store
-	srv   *server.Server
-	http  *http.Server
-	done  chan struct{}
+	mu         sync.Mutex
+	restarting testing.TB // set during Restart: closing the listener holds the port
+	hold       *PortHold
+	store      *store.Store
+	srv        *server.Server
+	http       *http.Server
+	done       chan struct{}
 }
 
 type options struct {
@@ -87,6 +89,7 @@ func (s *Server) start(ln net.Listener) error {
 		st.Close()
 		return err
 	}
+	ln = &holdingListener{Listener: ln, s: s}
 	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, Faults: s.opts.faults, Counters: s.counters})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
@@ -120,14 +123,25 @@ func (s *Server) stop() {
 }
 
 // Restart stops the server and starts it again on the same database file and
-// address (so URL stays valid). Counters are kept.
+// address (so URL stays valid). Counters are kept. While it is down, its port refuses
+// connections and is held (PortHold), so no parallel test's server can be given it.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
+	s.mu.Lock()
+	s.restarting = t
+	s.mu.Unlock()
 	s.stop()
+	s.mu.Lock()
+	hold := s.hold
+	s.restarting, s.hold = nil, nil
+	s.mu.Unlock()
+	if hold == nil {
+		hold = HoldPort(t, s.addr)
+	}
 	var ln net.Listener
 	var err error
 	for i := 0; i < 50; i++ {
-		if ln, err = net.Listen("tcp", s.addr); err == nil {
+		if ln, err = hold.Listen(); err == nil {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -139,6 +153,24 @@ func (s *Server) Restart(t testing.TB) {
 		ln.Close()
 		t.Fatalf("testserver: restart: %v", err)
 	}
+}
+
+// holdingListener holds its port (PortHold) from the moment the server closes it for a
+// Restart: between the shutdown and the new listener, the port refuses connections and
+// stays this server's.
+type holdingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l *holdingListener) Close() error {
+	err := l.Listener.Close()
+	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	if l.s.restarting != nil && l.s.hold == nil {
+		l.s.hold = HoldPort(l.s.restarting, l.s.addr)
+	}
+	return err
 }
 
 // CreateUser creates (or reuses) the user with this email, active, and returns its

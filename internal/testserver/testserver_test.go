@@ -58,29 +58,47 @@ func TestStartCountRestart(t *testing.T) {
 	}
 }
 
-func TestReserveClosedPort(t *testing.T) {
-	p := testserver.ReserveClosedPort(t)
-	if c, err := net.DialTimeout("tcp", p.Addr(), time.Second); err == nil {
-		c.Close()
-		t.Fatalf("dial %s succeeded, want connection refused", p.Addr())
+func TestHoldPort(t *testing.T) {
+	h := testserver.HoldPort(t, "127.0.0.1:0")
+	refused := func(when string) {
+		t.Helper()
+		if c, err := net.DialTimeout("tcp", h.Addr(), time.Second); err == nil {
+			c.Close()
+			t.Fatalf("%s: dial %s succeeded, want connection refused", when, h.Addr())
+		}
 	}
-	if ln, err := net.Listen("tcp", p.Addr()); err == nil {
-		ln.Close()
-		t.Fatalf("another socket could bind the reserved port %s", p.Addr())
-	}
-	ln, err := p.Listen()
+	refused("held")
+	// The holder listens there again while the hold stands (a restart).
+	ln, err := h.Listen()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("listen on the held port: %v", err)
 	}
-	defer ln.Close()
 	go func() {
 		if c, err := ln.Accept(); err == nil {
 			c.Close()
 		}
 	}()
-	c, err := net.DialTimeout("tcp", p.Addr(), time.Second)
+	c, err := net.DialTimeout("tcp", h.Addr(), time.Second)
 	if err != nil {
 		t.Fatalf("dial after Listen: %v", err)
 	}
 	c.Close()
+	ln.Close()
+	refused("after the listener closed")
+	h.Release() // idempotent: Listen released it already
+}
+
+// TestRestartKeepsThePort: while a restarting server is down its port is held, so
+// the restarted server gets its own port back and its URL stays valid.
+func TestRestartKeepsThePort(t *testing.T) {
+	srv := testserver.Start(t)
+	url := srv.URL
+	srv.Restart(t)
+	srv.Restart(t)
+	if srv.URL != url {
+		t.Fatalf("URL %s became %s", url, srv.URL)
+	}
+	if code := get(t, srv, srv.AdminToken, "/v1/me"); code != http.StatusOK {
+		t.Fatalf("GET /v1/me after two restarts: %d", code)
+	}
 }
