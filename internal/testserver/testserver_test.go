@@ -1,8 +1,13 @@
 package testserver_test
 
 import (
+	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +91,51 @@ func TestHoldPort(t *testing.T) {
 	ln.Close()
 	refused("after the listener closed")
 	h.Release() // idempotent: Listen released it already
+}
+
+// TestHoldPortIsNeverGivenAway: a socket asking for any port is never given a held
+// one. Shown where the choice is forced: in a network namespace of its own (unshare -n)
+// whose ephemeral range is two ports, one of them held, the first listener on port 0
+// gets the other one and the second gets none.
+func TestHoldPortIsNeverGivenAway(t *testing.T) {
+	const held, other = 40000, 40001
+	if os.Getenv("FLERO_PORTHOLD_NETNS") == "1" {
+		if err := os.WriteFile("/proc/sys/net/ipv4/ip_local_port_range", fmt.Appendf(nil, "%d %d", held, other), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		testserver.HoldPort(t, fmt.Sprintf("127.0.0.1:%d", held))
+		for i := range 2 {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Logf("listener %d on port 0: %v", i+1, err)
+				continue
+			}
+			defer ln.Close()
+			port := ln.Addr().(*net.TCPAddr).Port
+			t.Logf("listener %d on port 0 got %d", i+1, port)
+			if port == held {
+				t.Errorf("listener %d was given the held port %d", i+1, held)
+			}
+		}
+		return
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("PortHold holds ports on Linux only")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("no unshare(1): cannot force the port choice")
+	}
+	cmd := exec.Command(unshare, "-n", os.Args[0], "-test.run=^TestHoldPortIsNeverGivenAway$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "FLERO_PORTHOLD_NETNS=1")
+	out, err := cmd.CombinedOutput()
+	t.Logf("in a network namespace of its own:\n%s", out)
+	if err != nil && strings.Contains(string(out), "unshare failed") {
+		t.Skip("no network namespace for this user: cannot force the port choice")
+	}
+	if err != nil || !strings.Contains(string(out), "--- PASS: TestHoldPortIsNeverGivenAway") {
+		t.Fatalf("in a network namespace of its own: %v", err)
+	}
 }
 
 // TestRestartKeepsThePort: while a restarting server is down its port is held, so
