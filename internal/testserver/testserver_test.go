@@ -101,7 +101,7 @@ func TestHoldPortIsNeverGivenAway(t *testing.T) {
 	const held, other = 40000, 40001
 	if os.Getenv("FLERO_PORTHOLD_NETNS") == "1" {
 		if err := os.WriteFile("/proc/sys/net/ipv4/ip_local_port_range", fmt.Appendf(nil, "%d %d", held, other), 0o644); err != nil {
-			t.Fatal(err)
+			t.Skipf("cannot narrow the ephemeral port range: %v", err)
 		}
 		testserver.HoldPort(t, fmt.Sprintf("127.0.0.1:%d", held))
 		for i := range 2 {
@@ -132,6 +132,9 @@ func TestHoldPortIsNeverGivenAway(t *testing.T) {
 	t.Logf("in a network namespace of its own:\n%s", out)
 	if err != nil && strings.Contains(string(out), "unshare failed") {
 		t.Skip("no network namespace for this user: cannot force the port choice")
+	}
+	if err == nil && strings.Contains(string(out), "--- SKIP: TestHoldPortIsNeverGivenAway") {
+		t.Skip("the network namespace's ephemeral port range cannot be changed: cannot force the port choice")
 	}
 	if err != nil || !strings.Contains(string(out), "--- PASS: TestHoldPortIsNeverGivenAway") {
 		t.Fatalf("in a network namespace of its own: %v", err)
