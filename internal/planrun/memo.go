@@ -101,14 +101,16 @@ func (m *memo[K, V]) forgetWhere(match func(K) bool) {
 	}
 }
 
-// holds reports whether any key that match accepts has an answer or a fetch in flight.
-func (m *memo[K, V]) holds(match func(K) bool) bool {
+// forgetAll drops every answer.
+func (m *memo[K, V]) forgetAll() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for k := range m.m {
-		if match(k) {
-			return true
-		}
-	}
-	return false
+	clear(m.m)
+}
+
+// empty reports whether the memo holds no answer and no fetch in flight.
+func (m *memo[K, V]) empty() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.m) == 0
 }

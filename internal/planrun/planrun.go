@@ -239,10 +239,7 @@ func (c *Cache) RecordOrganizationMembership(m *api.OrganizationMembership) {
 }
 
 // ForgetAccess drops every cached access answer.
-func (c *Cache) ForgetAccess() { c.access.forgetWhere(anyAccess) }
-
-// anyAccess matches every access answer.
-func anyAccess([2]string) bool { return true }
+func (c *Cache) ForgetAccess() { c.access.forgetAll() }
 
 // ForgetAccessOfUser drops every cached access answer when the user may be the
 // token's user: after a change of that user's team or workspace membership. Other
@@ -253,7 +250,7 @@ func (c *Cache) ForgetAccessOfUser(userID string) {
 		// workspace membership written in between then reads the teams again (and
 		// finds the new one), instead of trusting an old "not in the team" and keeping
 		// an access answer fetched after the access was dropped.
-		c.inTeam.forgetWhere(func(string) bool { return true })
+		c.inTeam.forgetAll()
 		c.ForgetAccess()
 	}
 }
@@ -268,7 +265,7 @@ func (c *Cache) ForgetAccessOfUser(userID string) {
 // that fails, or a token's user not known, counts as "may be".
 func (c *Cache) ForgetTeamAccess(ctx context.Context, teamID string) {
 	// Nothing to forget (a destroy, say), nothing to read.
-	if c.access.holds(anyAccess) && c.mayBeInTeam(ctx, teamID) {
+	if !c.access.empty() && c.mayBeInTeam(ctx, teamID) {
 		c.ForgetAccess()
 	}
 }
