@@ -139,9 +139,9 @@ func TestReadmeLocalBuildRecipe(t *testing.T) {
 		text string
 		n    int
 	}{
-		{"Provider development overrides are in effect", 1},     // 4a uses the fresh build
-		{"Terraform has been successfully initialized!", 1},     // 4b's init, from the mirror
-		{"Plan: 3 to add, 0 to change, 0 to destroy.", 4},       // plan and apply, 4a and 4b
+		{"Provider development overrides are in effect", 1}, // 4a uses the fresh build
+		{"Terraform has been successfully initialized!", 1}, // 4b's init, from the mirror
+		{"Plan: 3 to add, 0 to change, 0 to destroy.", 4},   // plan and apply, 4a and 4b
 		{"Apply complete! Resources: 3 added, 0 changed, 0 destroyed.", 2},
 		{"Destroy complete! Resources: 3 destroyed.", 2},
 	} {
