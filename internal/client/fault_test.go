@@ -178,7 +178,7 @@ func TestFaultsRetryAfterIsCapped(t *testing.T) {
 	if el < 200*time.Millisecond {
 		t.Errorf("waited %s for two capped Retry-After: the header was ignored", el)
 	}
-	if el > 2*time.Second {
+	if el > 30*time.Second { // uncapped: two hours; the margin is for a busy machine
 		t.Errorf("waited %s: Retry-After not capped", el)
 	}
 }

@@ -39,8 +39,10 @@ type rateLimiter struct {
 	probeT   time.Time     // when the probe was sent
 	changed  chan struct{} // closed (and replaced) whenever the estimate moves
 	maxPause time.Duration
+	now      func() time.Time // time.Now; a virtual clock in the simulation tests
 
 	limit    float64   // X-RateLimit-Limit: the server's bucket size
+	peak     float64   // the most the server was seen to hold (Remaining + 1): the bucket size when Limit is the rate
 	rate     float64   // estimated refill, requests per second
 	base     float64   // a lower bound of the requests the server would take at baseT
 	baseT    time.Time //
@@ -71,7 +73,7 @@ const maxProbeWait = 500 * time.Millisecond
 const rateSampleWindow = 500 * time.Millisecond
 
 func newRateLimiter(maxPause time.Duration) *rateLimiter {
-	return &rateLimiter{maxPause: maxPause, changed: make(chan struct{})}
+	return &rateLimiter{maxPause: maxPause, now: time.Now, changed: make(chan struct{})}
 }
 
 // margin is how many requests the limiter keeps in reserve below the server's
@@ -83,53 +85,21 @@ func (l *rateLimiter) margin() float64 {
 
 // ticket is one request let through by acquire.
 type ticket struct {
-	answeredBefore int64 // requests answered when this one was sent
+	answeredBefore int64     // requests answered when this one was sent
+	sentAt         time.Time // when it was let through
 }
 
 // acquire blocks until the caller may send (then counts it in flight), or ctx
 // ends. It returns how long it waited.
 func (l *rateLimiter) acquire(ctx context.Context) (ticket, time.Duration, error) {
-	start := time.Now()
+	start := l.now()
 	for {
 		l.mu.Lock()
-		now := time.Now()
-		var wait time.Duration
-		var wake <-chan struct{}
-		switch {
-		case l.pauseUntil.After(now):
-			wait = l.pauseUntil.Sub(now)
-		case l.state == limiterUnlimited:
-			tk := l.take()
-			l.mu.Unlock()
-			return tk, time.Since(start), nil
-		case l.state == limiterUnknown:
-			if l.probe == nil {
-				l.probe, l.probeT = make(chan struct{}), now
-				tk := l.take()
-				l.mu.Unlock()
-				return tk, time.Since(start), nil
-			}
-			if now.Sub(l.probeT) >= maxProbeWait {
-				// A slow first answer must not hold every goroutine.
-				tk := l.take()
-				l.mu.Unlock()
-				return tk, time.Since(start), nil
-			}
-			wait = maxProbeWait - now.Sub(l.probeT)
-			wake = l.probe
-		default:
-			avail := l.available(now)
-			need := 1 + l.margin()
-			if avail >= need || (l.inflight == 0 && avail >= 1) {
-				l.base, l.baseT = avail-1, now
-				tk := l.take()
-				l.mu.Unlock()
-				return tk, time.Since(start), nil
-			}
-			wait = time.Duration((need - avail) / l.rate * float64(time.Second))
-			wake = l.changed
-		}
+		tk, ok, wait, wake := l.admit(l.now())
 		l.mu.Unlock()
+		if ok {
+			return tk, l.now().Sub(start), nil
+		}
 
 		var timer *time.Timer
 		var tick <-chan time.Time
@@ -146,8 +116,38 @@ func (l *rateLimiter) acquire(ctx context.Context) (ticket, time.Duration, error
 			timer.Stop()
 		}
 		if ctx.Err() != nil {
-			return ticket{}, time.Since(start), ctx.Err()
+			return ticket{}, l.now().Sub(start), ctx.Err()
 		}
+	}
+}
+
+// admit decides whether a request may go at now: ok with its ticket (counted in
+// flight), or how long to wait before asking again and a channel closed when the
+// estimate moves earlier (either may be zero). Called with mu held.
+func (l *rateLimiter) admit(now time.Time) (tk ticket, ok bool, wait time.Duration, wake <-chan struct{}) {
+	switch {
+	case l.pauseUntil.After(now):
+		return ticket{}, false, l.pauseUntil.Sub(now), nil
+	case l.state == limiterUnlimited:
+		return l.take(), true, 0, nil
+	case l.state == limiterUnknown:
+		if l.probe == nil {
+			l.probe, l.probeT = make(chan struct{}), now
+			return l.take(), true, 0, nil
+		}
+		if now.Sub(l.probeT) >= maxProbeWait {
+			// A slow first answer must not hold every goroutine.
+			return l.take(), true, 0, nil
+		}
+		return ticket{}, false, maxProbeWait - now.Sub(l.probeT), l.probe
+	default:
+		avail := l.available(now)
+		need := 1 + l.margin()
+		if avail >= need || (l.inflight == 0 && avail >= 1) {
+			l.base, l.baseT = avail-1, now
+			return l.take(), true, 0, nil
+		}
+		return ticket{}, false, time.Duration((need - avail) / l.rate * float64(time.Second)), l.changed
 	}
 }
 
@@ -155,13 +155,16 @@ func (l *rateLimiter) acquire(ctx context.Context) (ticket, time.Duration, error
 func (l *rateLimiter) take() ticket {
 	l.inflight++
 	l.sent++
-	return ticket{answeredBefore: l.answered}
+	return ticket{answeredBefore: l.answered, sentAt: l.now()}
 }
 
-// available is the estimate of requests the server would take now.
+// available is the estimate of requests the server would take now. base counts the
+// requests in flight as spent when they were sent, but one that is slow to arrive is
+// spent later, from a bucket that may have been full meanwhile and wasted refill:
+// so the requests in flight also come off the bucket's size.
 func (l *rateLimiter) available(now time.Time) float64 {
 	a := l.base + now.Sub(l.baseT).Seconds()*l.rate
-	return math.Min(a, l.limit)
+	return math.Min(a, math.Min(l.limit, l.peak)-float64(l.inflight))
 }
 
 // release ends an attempt that acquire let through, learning from its answer
@@ -170,9 +173,14 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	defer l.notify()
+	now := l.now()
+	if l.state == limiterLimited {
+		// This request may have been served just now, from a bucket that stayed full
+		// while it was on its way: keep the estimate that still counts it in flight.
+		l.base, l.baseT = l.available(now), now
+	}
 	l.inflight--
 	l.answered++
-	now := time.Now()
 
 	if l.state == limiterUnknown && l.probe != nil {
 		close(l.probe)
@@ -208,6 +216,10 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 		return
 	}
 
+	// Some servers announce their rate as the Limit and keep a smaller bucket: the
+	// estimate never grows beyond what the server was seen to hold.
+	defer func() { l.peak = math.Max(l.peak, remaining+1) }()
+
 	// Every request not yet answered when this one was sent may have been
 	// served after it.
 	mayFollow := l.sent - tk.answeredBefore - 1
@@ -216,6 +228,7 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 	if l.state != limiterLimited || l.limit != limit {
 		l.state = limiterLimited
 		l.limit = limit
+		l.peak = 0
 		if l.rate == 0 {
 			l.rate = limit // a first guess: Limit per second
 		}
@@ -225,16 +238,18 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 		l.base, l.baseT = lb, now
 	}
 	if exact {
-		l.measure(now, remaining)
+		l.measure(tk.sentAt, now, remaining)
 	}
 }
 
 // measure refines the refill rate from two exact answers: Remaining went from exR
-// to remaining while n requests were spent. The result is a lower bound of the
-// rate, up to rounding (a full bucket wastes refill): a much larger one doubles
-// the estimate at most, a close one is blended in, and a smaller one counts only
-// when the bucket was clearly below its limit at both ends.
-func (l *rateLimiter) measure(now time.Time, remaining float64) {
+// to remaining while n requests were spent, between the first request's sending
+// (exT) and the second's answer (now): a span that holds the span between the two
+// serves, however long either request took on the way, so the result is a lower
+// bound of the rate, up to rounding (a full bucket wastes refill). A much larger one
+// doubles the estimate at most, a close one is blended in, and a smaller one counts
+// only when the bucket was clearly below its limit at both ends.
+func (l *rateLimiter) measure(sentAt, now time.Time, remaining float64) {
 	if !l.exT.IsZero() {
 		dt := now.Sub(l.exT)
 		if dt < rateSampleWindow {
@@ -249,7 +264,7 @@ func (l *rateLimiter) measure(now time.Time, remaining float64) {
 			l.rate = 0.7*l.rate + 0.3*m
 		}
 	}
-	l.exR, l.exT, l.exSent = remaining, now, l.sent
+	l.exR, l.exT, l.exSent = remaining, sentAt, l.sent
 }
 
 // notify wakes the waiters to recompute. Called with mu held.
