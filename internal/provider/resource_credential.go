@@ -35,11 +35,17 @@ func init() {
 }
 
 // NewCredentialResource is the flero_credential resource.
-func NewCredentialResource() resource.Resource { return &credentialResource{} }
+func NewCredentialResource() resource.Resource {
+	return &credentialResource{WithImportByPrefixedID: framework.WithImportByPrefixedID{
+		Kind: "credential", Prefix: "cred_", Example: "cred_3f9a2c41d7e85b06a1c4f932",
+		Where: "Find it in the id field of GET /v1/workspaces/<workspace_id>/credentials (the credentials of that workspace " +
+			"that you can see), or, where Terraform already manages the credential, in its id attribute (terraform state show)",
+	}}
+}
 
 type credentialResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByID
+	framework.WithImportByPrefixedID
 }
 
 type credentialModel struct {
