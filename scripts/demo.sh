@@ -10,7 +10,10 @@
 #    and a narrowing) with their warnings,
 # 6. stops the server and removes every temporary file.
 #
-# Nothing is written inside the repository. Environment knobs:
+# The terminal shows one short line per step and, last, the scope-change review (the
+# plan and its warnings) as a screen of its own; everything else (builds, the server,
+# terraform's output) goes to a log file whose path is printed first and last, and which
+# is kept. Nothing is written inside the repository. Environment knobs:
 #   TERRAFORM=/abs/path/terraform   the Terraform (or OpenTofu) binary (default: from PATH)
 #   FLERO_DEMO_KEEP=1               keep the server running and the work dir at the end
 set -euo pipefail
@@ -35,7 +38,14 @@ os_arch="$(go env GOOS)_$(go env GOARCH)"
 
 keep="${FLERO_DEMO_KEEP:-}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/flero-demo.XXXXXX")
+log=$(mktemp "${TMPDIR:-/tmp}/flero-demo-XXXXXX.log")
 server_pid=""
+current_step=""
+
+# fd 3 is the terminal; stdout and stderr go to the log from here on.
+exec 3>&1
+exec >>"$log" 2>&1
+say() { printf '%s\n' "$*" >&3; printf '%s\n' "$*"; }
 
 cleanup() {
   local rc=$?
@@ -43,19 +53,27 @@ cleanup() {
     if [ "$keep" = "1" ] && [ "$rc" -eq 0 ]; then
       (umask 077 && printf 'export FLERO_ENDPOINT=%q FLERO_TOKEN=%q TF_CLI_CONFIG_FILE=%q\n' \
         "$FLERO_ENDPOINT" "$FLERO_TOKEN" "$TF_CLI_CONFIG_FILE" >"$work/env")
-      echo
-      echo "FLERO_DEMO_KEEP=1: the server is still running (pid $server_pid) at $FLERO_ENDPOINT"
-      echo "  source $work/env && cd $work/quickstart && terraform plan"
-      echo "  stop it with: kill $server_pid; rm -rf $work"
+      say ""
+      say "FLERO_DEMO_KEEP=1: the server is still running (pid $server_pid) at $FLERO_ENDPOINT"
+      say "  source $work/env && cd $work/quickstart && terraform plan"
+      say "  stop it with: kill $server_pid; rm -rf $work"
       return
     fi
     echo "stopping the server (pid $server_pid)"
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
   fi
-  if [ "$rc" -ne 0 ] && [ -s "$work/server.log" ]; then
-    echo "---- last lines of the server log ----" >&2
-    tail -n 20 "$work/server.log" >&2 || true
+  if [ "$rc" -ne 0 ]; then
+    if [ -s "$work/server.log" ]; then
+      echo "---- last lines of the server log ----"
+      tail -n 20 "$work/server.log" || true
+    fi
+    {
+      echo
+      echo "error: the demo failed at: ${current_step:-start-up} (exit status $rc). The log's last lines:"
+      tail -n 40 "$log" | sed 's/^/  /'
+      echo "full log: $log"
+    } >&3
   fi
   rm -rf "$work"
   exit "$rc"
@@ -63,14 +81,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Colours only on a terminal.
-color=()
-bold=$'\033[1m' plain=$'\033[0m'
-if [ ! -t 1 ]; then
-  color=(-no-color)
-  bold="" plain=""
+# Terraform's colours only for the review, and only on a terminal; the log has none.
+color=(-no-color)
+review_color=(-no-color)
+bold="" plain=""
+if [ -t 3 ]; then
+  review_color=()
+  bold=$'\033[1m' plain=$'\033[0m'
 fi
-step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
+steps=7 n=0
+# step TEXT: a short header on the terminal (and in the log).
+step() {
+  n=$((n + 1))
+  current_step="$*"
+  printf '%s[%d/%d] %s%s\n' "$bold" "$n" "$steps" "$*" "$plain" >&3
+  printf '\n==> [%d/%d] %s\n' "$n" "$steps" "$*"
+}
+printf 'flero demo: the quickstart against a local reference server (about a minute once Go'"'"'s cache is warm)\nfull log: %s\n' "$log" >&3
 
 # tf SUBCOMMAND ARGS...: terraform, without colours when the output is not a terminal.
 tf() {
@@ -133,7 +160,7 @@ if [ -z "$ready" ]; then
   echo "error: the server at $FLERO_ENDPOINT did not answer GET /v1/me" >&2
   exit 1
 fi
-echo "server: $FLERO_ENDPOINT (pid $server_pid, database $work/flero.db)"
+say "      server: $FLERO_ENDPOINT (pid $server_pid)"
 
 # ---------------------------------------------------------------------------
 step "Pointing Terraform at the local provider build"
@@ -158,23 +185,22 @@ rm -rf "$cfg/.terraform" "$cfg/.terraform.lock.hcl" "$cfg"/terraform.tfstate*
 cd "$cfg"
 
 # ---------------------------------------------------------------------------
-step "terraform init"
+step "terraform init, plan and apply of examples/quickstart"
 # Record the mirror's checksum first, as `terraform providers lock` would for a release:
 # init then finds a complete lock file instead of warning about one.
 "$terraform" providers lock -fs-mirror="$mirror" -platform="$os_arch" >/dev/null
 tf init
 
-step "terraform plan"
 tf plan -out=quickstart.tfplan
-
-step "terraform apply"
 tf apply quickstart.tfplan
+say "      $(grep -o 'Apply complete! Resources: [0-9]* added' "$log" | tail -n 1)"
 
 step "terraform plan (no changes expected)"
 tf plan -detailed-exitcode
+say "      No changes: the platform matches the configuration."
 
 # ---------------------------------------------------------------------------
-step "Workflows use the credentials"
+step "Workflows use the credentials (the usage the review reads)"
 # What a running workflow reports to the platform; the narrowing warning below is built
 # from this usage.
 value() { echo "$1" | "$terraform" console | tr -d '"'; }
@@ -187,12 +213,25 @@ record_use() { # credential workspace workflow
 }
 for _ in 1 2 3; do record_use "$salesforce" "$growth" lead-routing; done
 record_use "$salesforce" "$payments" invoice-sync
-echo "salesforce-prod: used 3 times by workflow lead-routing (growth), once by invoice-sync (payments)"
+say "      salesforce-prod: used 3 times by workflow lead-routing (growth), once by invoice-sync (payments)"
 
 # ---------------------------------------------------------------------------
-step "Scope changes in review: widen stripe-live to organization, narrow salesforce-prod to workspace"
-echo "(terraform plan -var stripe_scope=organization -var salesforce_scope=workspace:"
-echo " two in-place '~ scope' changes, each with a warning that says who gains or loses the credential)"
-tf plan -var stripe_scope=organization -var salesforce_scope=workspace
-
-step "Done"
+step "Scope changes in review (the next screen)"
+rule='=========================================================================='
+{
+  printf '\n%s%s\n' "$bold" "$rule"
+  printf ' SCOPE-CHANGE REVIEW\n'
+  printf ' terraform plan -var stripe_scope=organization -var salesforce_scope=workspace\n'
+  printf ' Two in-place "~ scope" changes, each with a warning that says who gains or\n'
+  printf ' loses the credential (nothing is applied).\n'
+  printf '%s%s\n\n' "$rule" "$plain"
+} | tee -a "$log" >&3
+# The terminal gets the plan without its 22 "Refreshing state..." lines (the log has them).
+"$terraform" plan "${review_color[@]}" -input=false -var stripe_scope=organization -var salesforce_scope=workspace 2>&1 |
+  tee -a "$log" | grep -v ': Refreshing state\.\.\.' >&3
+{
+  printf '\n%s%s\n' "$bold" "$rule"
+  printf ' END OF THE REVIEW. Full log of the demo: %s\n' "$log"
+  printf '%s%s\n' "$rule" "$plain"
+} | tee -a "$log" >&3
+current_step=""
