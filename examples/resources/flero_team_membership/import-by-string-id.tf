@@ -1,0 +1,5 @@
+# <team_id>/<user_id>
+import {
+  to = flero_team_membership.platform_bob
+  id = "team_4b2d9e7f1a6c3058e9d2b7a4/usr_7e3a1c9f5b2d8046a1e7c3f9"
+}
