@@ -6,8 +6,14 @@ terraform {
   }
 }
 
-# The endpoint and the token can also come from FLERO_ENDPOINT and FLERO_TOKEN;
-# prefer the environment for the token, so that it never lands in a file.
+# The endpoint and the token come from FLERO_ENDPOINT and FLERO_TOKEN in the
+# environment: the token never lands in a file. To set the endpoint in the
+# configuration, use a variable, never a literal that would win over FLERO_ENDPOINT.
+variable "flero_endpoint" {
+  type    = string
+  default = null # null: FLERO_ENDPOINT
+}
+
 provider "flero" {
-  endpoint = "https://api.flero.example"
+  endpoint = var.flero_endpoint
 }
