@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -261,5 +262,39 @@ func TestGeneratedTokenAndWrongKey(t *testing.T) {
 	cmd := exec.Command(binary, "--addr", "127.0.0.1:0", "--db", db, "--encryption-key", strings.Repeat("ab", 32))
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "encryption key does not match") {
 		t.Fatalf("wrong key accepted: %v %s", err, out)
+	}
+}
+
+// TestUnwritableDatabaseExitsAtOnce: a database the server cannot create (a missing
+// directory, or a "directory" that is a file: unwritable even for root) ends the
+// server at once with a non-zero status and an error naming the file; it never
+// listens nor writes its ready file, so a CI recipe waiting on the ready file fails
+// fast instead of waiting out its timeout.
+func TestUnwritableDatabaseExitsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	notADir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, db := range []string{filepath.Join(dir, "missing", "flero.db"), filepath.Join(notADir, "flero.db")} {
+		ready := filepath.Join(dir, "ready")
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		cmd := exec.CommandContext(ctx, binary, "--addr", "127.0.0.1:0", "--db", db, "--ready-file", ready)
+		cmd.Env = append(os.Environ(), "FLERO_TOKEN=", "FLERO_ENCRYPTION_KEY=")
+		out, err := cmd.CombinedOutput()
+		cancel()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() == 0 {
+			t.Errorf("--db %s: exit %v, want a non-zero status\n%s", db, err, out)
+		}
+		if !strings.Contains(string(out), `"msg":"open database"`) || !strings.Contains(string(out), db) {
+			t.Errorf("--db %s: the error does not name the database:\n%s", db, out)
+		}
+		if strings.Contains(string(out), "listening on") {
+			t.Errorf("--db %s: the server listened:\n%s", db, out)
+		}
+		if _, err := os.Stat(ready); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("--db %s: the ready file exists (%v)", db, err)
+		}
 	}
 }
