@@ -63,16 +63,7 @@ func TestFencedAndSection(t *testing.T) {
 // destroy, then the filesystem mirror's init, plan, apply and destroy. HOME and GOBIN
 // are temporary directories, so nothing of the user's is touched.
 func TestReadmeLocalBuildRecipe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the provider and runs terraform")
-	}
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("runs terraform: needs TF_ACC=1 (make test, make testacc)")
-	}
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if !filepath.IsAbs(tf) {
-		t.Fatalf("TF_ACC_TERRAFORM_PATH must be the absolute path of terraform, got %q", tf)
-	}
+	tf := acceptanceTerraform(t)
 
 	blocks := fenced(section(t, readFile(t, "README.md"), "Use a local build"), "sh")
 	script := strings.Join(blocks, "\n")
@@ -84,57 +75,17 @@ func TestReadmeLocalBuildRecipe(t *testing.T) {
 		}
 	}
 
-	home, gobin, tfbin := t.TempDir(), t.TempDir(), t.TempDir()
-	if err := os.Symlink(tf, filepath.Join(tfbin, "terraform")); err != nil {
-		t.Fatal(err)
-	}
-	env := []string{
-		"HOME=" + home,
-		"GOBIN=" + gobin,
-		"PATH=" + tfbin + string(os.PathListSeparator) + os.Getenv("PATH"),
-		"FLERO_ADDR=127.0.0.1:0", // the README's server would take 8080; tests run in parallel
-		"GOTOOLCHAIN=local", "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
-	}
-	// Go's caches and module path stay where they are (HOME moves).
-	for _, k := range []string{"GOPATH", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GONOSUMDB", "GOSUMDB"} {
-		out, err := exec.Command("go", "env", k).Output()
-		if err != nil {
-			t.Fatalf("go env %s: %v", k, err)
-		}
-		env = append(env, k+"="+strings.TrimSpace(string(out)))
-	}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch {
-		case strings.HasPrefix(k, "FLERO_"), strings.HasPrefix(k, "TF_"), strings.HasPrefix(k, "GO"),
-			strings.HasPrefix(k, "MAKE"), k == "MFLAGS", k == "HOME", k == "PATH":
-			// the recipe's own, or set above
-		default:
-			env = append(env, kv)
-		}
-	}
+	home, gobin := t.TempDir(), t.TempDir()
+	env := recipeEnv(t, tf, "HOME="+home, "GOBIN="+gobin,
+		"FLERO_ADDR=127.0.0.1:0") // the README's server would take 8080; tests run in parallel
 
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
-	cmd.Dir = repoRoot
-	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	// The recipe starts the server in the background: a process group of its own lets
-	// the test stop whatever is left if the recipe fails half-way.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	err := cmd.Run()
-	if cmd.Process != nil {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	}
+	out, err := runBash(t, script, repoRoot, env, true)
 	serverLog, _ := os.ReadFile(filepath.Join(home, "flero-dev", "server.log"))
 	if err != nil {
-		t.Fatalf("the README's local-build recipe failed: %v\n---- output ----\n%s\n---- server.log ----\n%s", err, out.String(), serverLog)
+		t.Fatalf("the README's local-build recipe failed: %v\n---- output ----\n%s\n---- server.log ----\n%s", err, out, serverLog)
 	}
 
-	o := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out.String(), "") // terraform's colours
+	o := out
 	for _, want := range []struct {
 		text string
 		n    int
@@ -171,4 +122,77 @@ func TestReadmeHCLSetsNoEndpointLiteral(t *testing.T) {
 	if !literal.MatchString("provider \"flero\" {\n  endpoint = \"https://api.flero.example\"\n}") {
 		t.Error("the check does not catch a literal endpoint")
 	}
+}
+
+// acceptanceTerraform skips the test unless acceptance tests are on (TF_ACC, as make
+// test sets it) and returns TF_ACC_TERRAFORM_PATH.
+func acceptanceTerraform(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the provider and runs terraform")
+	}
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs terraform: needs TF_ACC=1 (make test, make testacc)")
+	}
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if !filepath.IsAbs(tf) {
+		t.Fatalf("TF_ACC_TERRAFORM_PATH must be the absolute path of terraform, got %q", tf)
+	}
+	return tf
+}
+
+// recipeEnv is a clean environment for a recipe a user would paste: terraform (tf) on
+// PATH as "terraform", Go's caches where they are, none of the caller's FLERO_* and
+// TF_* variables, then extra.
+func recipeEnv(t *testing.T, tf string, extra ...string) []string {
+	t.Helper()
+	tfbin := t.TempDir()
+	if err := os.Symlink(tf, filepath.Join(tfbin, "terraform")); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"PATH=" + tfbin + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"GOTOOLCHAIN=local", "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
+	}
+	// Go's caches and module path stay where they are (HOME may move).
+	for _, k := range []string{"GOPATH", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GONOSUMDB", "GOSUMDB"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", k, err)
+		}
+		env = append(env, k+"="+strings.TrimSpace(string(out)))
+	}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(k, "FLERO_"), strings.HasPrefix(k, "TF_"), strings.HasPrefix(k, "GO"),
+			strings.HasPrefix(k, "MAKE"), k == "MFLAGS", k == "PATH":
+			// the recipe's own, or set above
+		default:
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
+// runBash runs script with bash -euo pipefail in dir, in a process group of its own,
+// and returns its output without terraform's colours. A recipe starts a server in the
+// background: with stopLeftovers, whatever is left of the group is stopped when the
+// script ends (a CI step's background processes live on until the job ends).
+func runBash(t *testing.T, script, dir string, env []string, stopLeftovers bool) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	err := cmd.Run()
+	if stopLeftovers && cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	}
+	return regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(out.String(), ""), err
 }
