@@ -107,12 +107,7 @@ func (r *Reporter) Handle(e event) {
 	}
 	switch e.Action {
 	case "build-output":
-		b := r.builds[e.ImportPath]
-		if b == nil {
-			b = &strings.Builder{}
-			r.builds[e.ImportPath] = b
-		}
-		b.WriteString(e.Output)
+		appendTo(r.builds, e.ImportPath, e.Output)
 		return
 	case "build-fail":
 		r.buildErr = append(r.buildErr, e.ImportPath)
@@ -124,12 +119,7 @@ func (r *Reporter) Handle(e event) {
 	p := r.pkg(e.Package, e.Time)
 	switch e.Action {
 	case "output":
-		b := p.output[e.Test]
-		if b == nil {
-			b = &strings.Builder{}
-			p.output[e.Test] = b
-		}
-		b.WriteString(e.Output)
+		appendTo(p.output, e.Test, e.Output)
 	case "pass", "fail", "skip":
 		if e.Test != "" {
 			top := !strings.Contains(e.Test, "/")
@@ -149,6 +139,16 @@ func (r *Reporter) Handle(e event) {
 		}
 		r.finish(e, p)
 	}
+}
+
+// appendTo appends text to the builder m[key], made on first use.
+func appendTo(m map[string]*strings.Builder, key, text string) {
+	b := m[key]
+	if b == nil {
+		b = &strings.Builder{}
+		m[key] = b
+	}
+	b.WriteString(text)
 }
 
 func plural(n int, word string) string {
