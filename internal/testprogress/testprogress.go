@@ -103,7 +103,7 @@ func (r *Reporter) Handle(e event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.Log != nil && (e.Action == "output" || e.Action == "build-output") {
-		io.WriteString(r.Log, e.Output)
+		_, _ = io.WriteString(r.Log, e.Output) // the log is a convenience; the progress lines are the report
 	}
 	switch e.Action {
 	case "build-output":
