@@ -298,9 +298,9 @@ func TestContractOrganizationMemberships(t *testing.T) {
 		t.Errorf("All gave %d", n)
 	}
 
-	// A member cannot manage memberships.
+	// A member cannot manage memberships: another member's is not even visible (rule 10).
 	_, err = tn.member.OrganizationMemberships.Update(ctx, orgID, inv.UserID, api.UpdateOrganizationMembershipRequest{Role: ptr("admin")}, client.WriteOptions{})
-	wantErr(t, err, client.ErrForbidden, "")
+	wantErr(t, err, client.ErrNotFound, "")
 
 	up := must(c.OrganizationMemberships.Update(ctx, orgID, tn.memberID, api.UpdateOrganizationMembershipRequest{Role: ptr("admin")}, client.WriteOptions{IfMatch: m.Version}))
 	if up.Role != "admin" || up.Version != m.Version+1 {
@@ -535,9 +535,9 @@ func TestContractCredentials(t *testing.T) {
 	if ae, _ := client.AsAPIError(err); len(ae.Fields) == 0 || ae.Fields[0].Path != "scope" {
 		t.Errorf("fields = %+v", ae.Fields)
 	}
-	// A member (no workspace role) may not create a workspace-scoped credential.
+	// A member with no role in the workspace does not see it (rule 10).
 	_, err = tn.member.Credentials.Create(ctx, wsID, api.CreateCredentialRequest{Name: "m", Type: "generic", Data: secret})
-	wantErr(t, err, client.ErrForbidden, "")
+	wantErr(t, err, client.ErrNotFound, "")
 
 	if got := must(c.Credentials.Get(ctx, cred.ID)); got.Name != "github" || got.Version != cred.Version {
 		t.Errorf("get = %+v", got)

@@ -44,18 +44,9 @@ func listOrganizationCredentials(c *call) (*reply, error) {
 			return nil, err
 		}
 	}
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, o.ID)
+	actorIn, err := c.workspaceActors(o.ID, a)
 	if err != nil {
 		return nil, err
-	}
-	actors := map[string]rules.Actor{}
-	actorIn := func(wsID string) rules.Actor {
-		if act, ok := actors[wsID]; ok {
-			return act
-		}
-		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
-		actors[wsID] = act
-		return act
 	}
 	return listWith(c, func(after int64, limit int) ([]api.Credential, int64, error) {
 		items, next, err := c.tx.ListCredentials(o.ID, "", scope, after, limit, func(cr store.Credential) bool {

@@ -136,19 +136,46 @@ func (t *Tx) FirstPlatformAdmin() (User, error) {
 	return t.oneUser(`platform_admin = 1 ORDER BY seq LIMIT 1`)
 }
 
-// SharesOrganization reports whether two users belong to a common organization.
-func (t *Tx) SharesOrganization(a, b string) (bool, error) {
-	return t.exists(`SELECT 1 FROM org_memberships x JOIN org_memberships y ON x.org_id = y.org_id WHERE x.user_id = ? AND y.user_id = ? LIMIT 1`, a, b)
+// MemberOfAny reports whether a user belongs to one of the organizations orgIDs.
+func (t *Tx) MemberOfAny(userID string, orgIDs []string) (bool, error) {
+	return t.exists(`SELECT 1 FROM org_memberships WHERE user_id = ? AND org_id IN (SELECT value FROM json_each(?)) LIMIT 1`, userID, jsonList(orgIDs))
 }
 
-// ListUsers lists users, all of them or those sharing an organization with callerID,
-// optionally only the one with a (normalised) email.
-func (t *Tx) ListUsers(callerID string, all bool, email string, after int64, limit int) ([]User, int64, error) {
+// OrganizationRoles returns a user's role in each organization it belongs to.
+func (t *Tx) OrganizationRoles(userID string) (map[string]string, error) {
+	rows, err := t.query(`SELECT org_id, role FROM org_memberships WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var org, role string
+		if err := rows.Scan(&org, &role); err != nil {
+			return nil, err
+		}
+		out[org] = role
+	}
+	return out, rows.Err()
+}
+
+// jsonList encodes ids as a JSON array for json_each (one statement whatever the count).
+func jsonList(ids []string) string {
+	if ids == nil {
+		ids = []string{}
+	}
+	b, _ := json.Marshal(ids) // strings always encode
+	return string(b)
+}
+
+// ListUsers lists users, all of them or callerID and the members of the organizations
+// orgIDs, optionally only the one with a (normalised) email.
+func (t *Tx) ListUsers(callerID string, all bool, orgIDs []string, email string, after int64, limit int) ([]User, int64, error) {
 	q := `SELECT ` + userCols + ` FROM users WHERE 1=1`
 	var args []any
 	if !all {
-		q += ` AND (id = ? OR id IN (SELECT y.user_id FROM org_memberships x JOIN org_memberships y ON x.org_id = y.org_id WHERE x.user_id = ?))`
-		args = append(args, callerID, callerID)
+		q += ` AND (id = ? OR id IN (SELECT user_id FROM org_memberships WHERE org_id IN (SELECT value FROM json_each(?))))`
+		args = append(args, callerID, jsonList(orgIDs))
 	}
 	if email != "" {
 		q += ` AND email = ?`
@@ -463,15 +490,16 @@ func (t *Tx) DeleteWorkspace(id string) error {
 	return t.updated(t.exec(`DELETE FROM workspaces WHERE id = ?`, id))
 }
 
-// ListWorkspaces lists an organization's workspaces, optionally by name.
-func (t *Tx) ListWorkspaces(orgID, name string, after int64, limit int) ([]api.Workspace, int64, error) {
+// ListWorkspaces lists an organization's workspaces, optionally by name; keep, when
+// not nil, decides which the caller sees.
+func (t *Tx) ListWorkspaces(orgID, name string, after int64, limit int, keep func(api.Workspace) bool) ([]api.Workspace, int64, error) {
 	q := `SELECT ` + wsCols + ` FROM workspaces WHERE org_id = ?`
 	args := []any{orgID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanWorkspace, nil)
+	return listPage(t, q, args, after, limit, scanWorkspace, keep)
 }
 
 // CredentialNamesInWorkspace names the credentials whose home is a workspace.
