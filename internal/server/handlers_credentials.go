@@ -216,17 +216,25 @@ func recordCredentialUse(c *call) (*reply, error) {
 	if err := validate(vs...); err != nil {
 		return nil, err
 	}
-	// Where the credential is usable: its home workspace, or any workspace of the
-	// organization when it is organization-scoped.
+	// Rule 12: the caller works in the workspace, and the credential is usable there.
 	ws, err := c.tx.Workspace(req.WorkspaceID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	usable := err == nil && (ws.ID == cr.WorkspaceID || (cr.Scope == string(rules.ScopeOrganization) && ws.OrganizationID == cr.OrganizationID))
-	if !usable {
-		return nil, validate(&rules.Violation{Field: "workspace_id", Message: fmt.Sprintf(
-			"Credential %q (scope %s) cannot be used in workspace %s: it is usable only in its home workspace, or in every workspace of its organization when organization-scoped.",
-			cr.Name, cr.Scope, req.WorkspaceID)})
+	exists := err == nil && ws.OrganizationID == cr.OrganizationID
+	var there rules.Actor
+	if exists {
+		roles, err := c.tx.Roles(c.user.ID, ws.OrganizationID, ws.ID)
+		if err != nil {
+			return nil, err
+		}
+		there = actor(c.user.ID, roles)
+	}
+	if err := check(rules.CheckCredentialUse(there, ruleCred(cr), req.WorkspaceID, exists, exists && ws.ID == cr.WorkspaceID)); err != nil {
+		if v, ok := err.(*rules.Violation); ok && v.Kind == rules.KindInvalid {
+			return nil, validate(v)
+		}
+		return nil, err
 	}
 	if err := check(rules.CheckCredentialActive(cr.Name, rules.CredentialStatus(cr.Status))); err != nil {
 		return nil, err
