@@ -1,6 +1,7 @@
 // Command flero-server runs the Flero platform's reference API server on a SQLite file.
 //
-//	flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+//	FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
+//	flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
 //	flero-server token create --db flero.db --email someone@example.com
 //
 // Run `flero-server --help` and `flero-server token create --help` for every flag.
@@ -19,6 +20,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,12 +36,16 @@ Usage:
   flero-server token create [flags]         print a new API token for a user
 
 Serving:
-  flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+  FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
+  flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
 
-  On a new database the --token becomes the token of the first user, a platform
-  admin (admin@flero.local). Without --token a token is generated and printed once.
-  On an existing database a --token it does not know is added to the first platform
-  admin, so restarting with the same flags always works.
+  On a new database the bootstrap token (FLERO_TOKEN, the file named by --token-file
+  or FLERO_TOKEN_FILE, or --token) becomes the token of the first user, a platform
+  admin (admin@flero.local). Without one a token is generated and printed once.
+  On an existing database a token it does not know is added to the first platform
+  admin, so restarting with the same settings always works. --token is visible to
+  other users in ps: prefer the variable or the file; a --token shorter than 32
+  characters is refused.
   The line "listening on http://HOST:PORT" is printed on standard output when the
   server accepts connections (and the URL is written to --ready-file if given).
   Request logs are JSON lines on standard error. SIGINT/SIGTERM shut down gracefully.
@@ -91,7 +97,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	addr := fs.String("addr", env("FLERO_ADDR", "127.0.0.1:8080"), "listen address [FLERO_ADDR]")
 	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
-	token := fs.String("token", env("FLERO_TOKEN", ""), "bootstrap platform-admin token [FLERO_TOKEN]")
+	token := fs.String("token", "", "bootstrap platform-admin token, at least 32 characters; visible to other users in ps, so prefer FLERO_TOKEN or --token-file [FLERO_TOKEN]")
+	tokenFile := fs.String("token-file", env("FLERO_TOKEN_FILE", ""), "file holding the bootstrap platform-admin token (surrounding white space ignored) [FLERO_TOKEN_FILE]")
 	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
 	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
@@ -109,6 +116,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	tokenOnCommandLine := false
+	fs.Visit(func(f *flag.Flag) { tokenOnCommandLine = tokenOnCommandLine || f.Name == "token" })
+	bootstrapToken, err := readBootstrapToken(*token, tokenOnCommandLine, *tokenFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "flero-server:", err)
+		return 2
+	}
+	if tokenOnCommandLine {
+		log.Warn("the bootstrap token was given with --token: other users of this machine can read it in the process list; prefer FLERO_TOKEN or --token-file")
+	}
+	token = &bootstrapToken
 	if os.Getenv("GOGC") == "" {
 		// The live heap is a few MB: the default GOGC collects very often under load.
 		debug.SetGCPercent(400)
@@ -180,6 +198,33 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		os.Remove(*readyFile)
 	}
 	return 0
+}
+
+// readBootstrapToken is the bootstrap token: from --token (fromFlag; at least
+// rules.MinTokenLength characters), from the file --token-file / FLERO_TOKEN_FILE names,
+// or from FLERO_TOKEN; "" when none is given (the server generates one on a new
+// database). --token and a token file together are refused.
+func readBootstrapToken(flagValue string, fromFlag bool, file string) (string, error) {
+	switch {
+	case fromFlag && file != "":
+		return "", errors.New("give the bootstrap token once: --token or --token-file (FLERO_TOKEN_FILE), not both")
+	case fromFlag:
+		if v := rules.ValidateTokenSecret("--token", flagValue); v != nil {
+			return "", errors.New(v.Message)
+		}
+		return flagValue, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read the bootstrap token file: %w", err)
+		}
+		tok := strings.TrimSpace(string(b))
+		if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+			return "", fmt.Errorf("the bootstrap token file %s must hold one token on one line", file)
+		}
+		return tok, nil
+	}
+	return os.Getenv("FLERO_TOKEN"), nil
 }
 
 func tokenCreate(args []string, stdout, stderr io.Writer) int {

@@ -126,6 +126,20 @@ func TestContractMeUsersAdmin(t *testing.T) {
 	_, err = alice.Admin.CreateUser(ctx, api.CreateUserRequest{Email: "x@example.com"})
 	wantErr(t, err, client.ErrForbidden, api.CodeForbidden)
 
+	// Tokens (rule 13): listed without their secrets, revoked, then refused.
+	toks := must(alice.Tokens.List(ctx, ""))
+	if len(toks) != 1 || toks[0].ID != tok.ID || toks[0].Token != "" || toks[0].LastUsedAt == nil {
+		t.Errorf("alice's tokens = %+v", toks)
+	}
+	if l := must(admin.Tokens.List(ctx, u.ID)); len(l) != 1 {
+		t.Errorf("alice's tokens seen by the platform admin = %+v", l)
+	}
+	spare := must(admin.Admin.CreateToken(ctx, u.ID, api.CreateTokenRequest{Name: "spare"}))
+	noErr(alice.Tokens.Revoke(ctx, spare.ID))
+	_, err = newClient(t, srv.URL, spare.Token).Me(ctx)
+	wantErr(t, err, client.ErrUnauthorized, api.CodeUnauthorized)
+	wantErr(t, alice.Tokens.Revoke(ctx, spare.ID), client.ErrNotFound, api.CodeNotFound)
+
 	got := must(admin.Users.Get(ctx, u.ID))
 	if got.Email != ame.Email || got.Status != "active" {
 		t.Errorf("get user = %+v", got)

@@ -123,35 +123,6 @@ func adminCreateUser(c *call) (*reply, error) {
 	return created(u.User, 0)
 }
 
-func adminCreateToken(c *call) (*reply, error) {
-	if err := requirePlatformAdmin(c); err != nil {
-		return nil, err
-	}
-	id := c.path("user_id")
-	req, err := decode[api.CreateTokenRequest](c)
-	if err != nil {
-		return nil, err
-	}
-	if err := validate(rules.ValidateDescription("description", req.Description)); err != nil {
-		return nil, err
-	}
-	u, err := c.tx.UserByID(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("User", id)
-	} else if err != nil {
-		return nil, err
-	}
-	token := store.NewToken()
-	tokID, err := c.tx.InsertToken(u.ID, store.HashToken(token), req.Description)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.audit("token_created", "user", u.ID, "", "", map[string]string{"token_id": tokID}); err != nil {
-		return nil, err
-	}
-	return created(api.Token{ID: tokID, UserID: u.ID, Token: token}, 0)
-}
-
 // ---------------------------------------------------------------------------
 // Organizations
 

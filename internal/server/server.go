@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/store"
 )
 
@@ -53,6 +54,7 @@ type Server struct {
 	faults   atomic.Pointer[Faults]
 	maxBody  int64
 	auth     authCache
+	used     lastUse
 }
 
 // New builds a server over an open store.
@@ -153,19 +155,25 @@ const (
 )
 
 type endpoint struct {
-	mode  mode
-	fn    func(*call) (*reply, error)
-	route api.Route
-	key   string
+	mode mode
+	fn   func(*call) (*reply, error)
+	// replay, when set, answers a replayed create from what the create stored
+	// (reply.stored) instead of replaying the first answer (a token's secret is never
+	// stored).
+	replay func(c *call, stored []byte) (*reply, error)
+	route  api.Route
+	key    string
 }
 
 // call is one request inside its transaction.
 type call struct {
-	ctx  context.Context
-	r    *http.Request
-	tx   *store.Tx
-	user store.User
-	body []byte
+	ctx     context.Context
+	r       *http.Request
+	tx      *store.Tx
+	user    store.User
+	body    []byte
+	s       *Server
+	revoked bool // a token was revoked: the auth cache forgets what it knew
 }
 
 func (c *call) path(name string) string { return c.r.PathValue(name) }
@@ -177,7 +185,8 @@ func (c *call) query(name string) string {
 type reply struct {
 	status  int
 	body    any
-	version int64 // > 0: sent as ETag
+	version int64  // > 0: sent as ETag
+	stored  []byte // what the idempotency store keeps of a create, when not the answer
 }
 
 func ok(body any, version int64) (*reply, error) {
@@ -254,12 +263,24 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		rep      *reply
 		encoded  []byte
 		replayed *store.Reply
+		rebuilt  bool // a replay answered by ep.replay
+		revoked  bool
+		touched  map[string]time.Time
 	)
+	gen := s.auth.generation()
 	run := func(tx *store.Tx) error {
-		rep, encoded, replayed = nil, nil, nil
-		user, err := s.authenticate(tx, hash)
+		rep, encoded, replayed, rebuilt, revoked = nil, nil, nil, false, false
+		user, err := s.authenticate(tx, hash, gen)
 		if err != nil {
 			return err
+		}
+		if ep.mode != modeRead {
+			// Writes store the tokens' last uses that reads only remembered.
+			s.used.restore(touched)
+			touched = s.used.drain()
+			if err := tx.TouchTokens(touched); err != nil {
+				return err
+			}
 		}
 		if user.Status != "active" {
 			if ep.mode == modeRead {
@@ -279,23 +300,37 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 					return &apiError{status: http.StatusUnprocessableEntity, code: api.CodeIdempotencyReused,
 						msg: "This Idempotency-Key was already used with another request; use a new key for a new request."}
 				}
-				replayed = &prev
-				return nil
+				if ep.replay == nil {
+					replayed = &prev
+					return nil
+				}
+				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+				if rep, err = ep.replay(c, prev.Body); err != nil {
+					return err
+				}
+				rebuilt = true
+				encoded, err = json.Marshal(rep.body)
+				return err
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
-		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body}
+		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
 		if rep, err = ep.fn(c); err != nil {
 			return err
 		}
+		revoked = c.revoked
 		if rep.body != nil {
 			if encoded, err = json.Marshal(rep.body); err != nil {
 				return err
 			}
 		}
 		if idemKey != "" {
-			return tx.PutIdempotentReply(user.ID, idemKey, store.Reply{Fingerprint: fp, Status: rep.status, ETag: etag(rep.version), Body: encoded})
+			stored := encoded
+			if rep.stored != nil {
+				stored = rep.stored
+			}
+			return tx.PutIdempotentReply(user.ID, idemKey, store.Reply{Fingerprint: fp, Status: rep.status, ETag: etag(rep.version), Body: stored})
 		}
 		return nil
 	}
@@ -309,6 +344,12 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		err = s.store.Write(r.Context(), run)
+		if err != nil {
+			s.used.restore(touched)
+		}
+		if err == nil && revoked {
+			s.auth.invalidate()
+		}
 	}
 	if err != nil {
 		e := toAPIError(err)
@@ -328,6 +369,9 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	if rebuilt {
+		w.Header().Set(api.HeaderIdempotentReplay, "true")
+	}
 	if replayed != nil {
 		w.Header().Set(api.HeaderIdempotentReplay, "true")
 		if replayed.ETag != "" {
@@ -342,28 +386,39 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	writeBody(w, rep.status, encoded)
 }
 
-// authenticate finds the token's user (the positive answer is cached: tokens are never
-// revoked or moved, and users are never deleted).
-func (s *Server) authenticate(tx *store.Tx, hash string) (store.User, error) {
-	if u, ok := s.auth.get(hash); ok {
-		return u, nil
+// authenticate finds the token's user. The positive answer is cached (users are never
+// deleted) until a token is revoked; an expired token is refused at once, cached or
+// not (rule 13). gen is the cache's generation when the request began.
+func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User, error) {
+	now := time.Now()
+	e, ok := s.auth.get(hash)
+	if !ok {
+		k, err := tx.TokenByHash(hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid (unknown or revoked)."}
+		}
+		if err != nil {
+			return store.User{}, err
+		}
+		u, err := tx.UserByID(k.UserID)
+		if err != nil {
+			return u, err
+		}
+		e = authEntry{user: u, tokenID: k.ID, expires: k.ExpiresAt, gen: gen}
+		if u.Status == "active" {
+			s.auth.put(hash, e)
+		}
 	}
-	u, err := tx.UserByTokenHash(hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return u, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid."}
+	if rules.TokenExpired(e.expires, now) {
+		return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: rules.TokenExpiredMessage(e.expires)}
 	}
-	if err != nil {
-		return u, err
-	}
-	if u.Status == "active" {
-		s.auth.put(hash, u)
-	}
-	return u, nil
+	s.used.record(e.tokenID, now)
+	return e.user, nil
 }
 
 func (s *Server) activate(ctx context.Context, hash string) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
-		u, err := s.authenticate(tx, hash)
+		u, err := s.authenticate(tx, hash, s.auth.generation())
 		if err != nil || u.Status == "active" {
 			return err
 		}
