@@ -15,7 +15,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -84,6 +83,14 @@ func envFloat(name string) float64 {
 	return 0
 }
 
+// envFloatOr reads a number from the environment; unset or malformed is def.
+func envFloatOr(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
 func envDuration(name string, def time.Duration) time.Duration {
 	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
 		return v
@@ -101,8 +108,12 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	tokenFile := fs.String("token-file", env("FLERO_TOKEN_FILE", ""), "file holding the bootstrap platform-admin token (surrounding white space ignored) [FLERO_TOKEN_FILE]")
 	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
-	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
+	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per user (all its tokens); 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
 	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST")), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
+	authRPS := fs.Float64("auth-failure-rps", envFloatOr("FLERO_AUTH_FAILURE_RPS", 2), "failed authentications (no, unknown, revoked or expired token) allowed per second per client address; 0: no limit [FLERO_AUTH_FAILURE_RPS]")
+	authBurst := fs.Int("auth-failure-burst", int(envFloatOr("FLERO_AUTH_FAILURE_BURST", 30)), "failed authentications allowed at once per client address [FLERO_AUTH_FAILURE_BURST]")
+	maxConns := fs.Int("max-connections", int(envFloatOr("FLERO_MAX_CONNECTIONS", float64(server.DefaultHTTPLimits.MaxConnections))), "open connections at once; more wait to be accepted [FLERO_MAX_CONNECTIONS]")
+	bodyRead := fs.Duration("body-read-timeout", envDuration("FLERO_BODY_READ_TIMEOUT", server.DefaultBodyReadTimeout), "time allowed to send a request body; a slower client is cut off [FLERO_BODY_READ_TIMEOUT]")
 	var f server.Faults
 	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE"), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
 	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE"), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
@@ -160,14 +171,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		log.Info("bootstrap admin ready", "user_id", adminID)
 	}
 
-	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst}, Faults: f})
+	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst},
+		AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Error("listen", "addr", *addr, "error", err.Error())
 		return 1
 	}
 	url := "http://" + ln.Addr().String()
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	limits := server.DefaultHTTPLimits
+	limits.MaxConnections = *maxConns
+	hs := server.NewHTTPServer(srv, limits, log)
+	ln = server.LimitListener(ln, limits.MaxConnections)
 
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,10 +18,11 @@ import (
 
 // apiError is an error with its HTTP status and machine code.
 type apiError struct {
-	status int
-	code   string
-	msg    string
-	fields []api.FieldError
+	status     int
+	code       string
+	msg        string
+	fields     []api.FieldError
+	retryAfter int // seconds, sent as Retry-After when > 0
 }
 
 func (e *apiError) Error() string { return e.msg }
@@ -101,6 +103,9 @@ func toAPIError(err error) *apiError {
 }
 
 func writeError(w http.ResponseWriter, e *apiError, reqID string) {
+	if e.retryAfter > 0 {
+		w.Header().Set(api.HeaderRetryAfter, strconv.Itoa(e.retryAfter))
+	}
 	b, _ := json.Marshal(api.ErrorResponse{Error: api.ErrorBody{Code: e.code, Message: e.msg, Fields: e.fields, RequestID: reqID}})
 	writeBody(w, e.status, b)
 }
