@@ -129,7 +129,7 @@ func adminCreateUser(c *call) (*reply, error) {
 func listOrganizations(c *call) (*reply, error) {
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Organization, int64, error) {
-		return c.tx.ListOrganizations(c.user.ID, name, after, limit)
+		return c.tx.ListOrganizations(c.user.ID, "", after, limit, byName(name, func(o api.Organization) string { return o.Name }, nil))
 	})
 }
 
@@ -497,7 +497,8 @@ func listWorkspaces(c *call) (*reply, error) {
 	}
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Workspace, int64, error) {
-		return c.tx.ListWorkspaces(o.ID, name, after, limit, func(ws api.Workspace) bool { return rules.CanSeeWorkspace(actorIn(ws.ID)) })
+		return c.tx.ListWorkspaces(o.ID, "", after, limit, byName(name, func(ws api.Workspace) string { return ws.Name },
+			func(ws api.Workspace) bool { return rules.CanSeeWorkspace(actorIn(ws.ID)) }))
 	})
 }
 
@@ -628,7 +629,7 @@ func listTeams(c *call) (*reply, error) {
 	}
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Team, int64, error) {
-		return c.tx.ListTeams(o.ID, name, after, limit)
+		return c.tx.ListTeams(o.ID, "", after, limit, byName(name, func(t api.Team) string { return t.Name }, nil))
 	})
 }
 

@@ -22,6 +22,9 @@ func decode[T any](c *call) (T, error) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return v, badRequest("A JSON request body is required.")
 	}
+	if e := checkJSONInput(c.body); e != nil {
+		return v, e
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -301,16 +304,42 @@ func optional(field, v string, check func(field, v string) *rules.Violation) *ru
 	return check(field, v)
 }
 
-// taken returns a 409 on field when another row already uses the value.
+// taken returns a 409 on field when another row already uses the value: a name as
+// rules.SameName compares them (so after Unicode normalisation), a domain exactly.
 func (c *call) taken(kind, parentID, value, exceptID, field, what string) error {
-	t, err := c.tx.Taken(kind, parentID, value, exceptID)
+	if kind == "domain" {
+		t, err := c.tx.Taken(kind, parentID, value, exceptID)
+		if err != nil {
+			return err
+		}
+		if t {
+			return conflict(field, "%s %q is already taken.", what, value)
+		}
+		return nil
+	}
+	names, err := c.tx.NamesIn(kind, parentID, exceptID)
 	if err != nil {
 		return err
 	}
-	if t {
-		return conflict(field, "%s %q is already taken.", what, value)
+	for _, n := range names {
+		if rules.SameName(n, value) {
+			if n != value {
+				return conflict(field, "%s %q is already taken (as %q, the same name in another Unicode normalisation).", what, value, n)
+			}
+			return conflict(field, "%s %q is already taken.", what, value)
+		}
 	}
 	return nil
+}
+
+// byName is the keep filter of a ?name= look-up: names compared as rules.SameName.
+func byName[T any](name string, nameOf func(T) string, also func(T) bool) func(T) bool {
+	return func(v T) bool {
+		if name != "" && !rules.SameName(nameOf(v), name) {
+			return false
+		}
+		return also == nil || also(v)
+	}
 }
 
 // changed lists the fields a PATCH sets, for audit details.

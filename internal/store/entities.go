@@ -313,15 +313,16 @@ func (t *Tx) DeleteOrganization(id string) error {
 	return t.updated(t.exec(`DELETE FROM organizations WHERE id = ?`, id))
 }
 
-// ListOrganizations lists the organizations a user belongs to, optionally by name.
-func (t *Tx) ListOrganizations(userID, name string, after int64, limit int) ([]api.Organization, int64, error) {
+// ListOrganizations lists the organizations a user belongs to, optionally by exact
+// name; keep, when not nil, filters them.
+func (t *Tx) ListOrganizations(userID, name string, after int64, limit int, keep func(api.Organization) bool) ([]api.Organization, int64, error) {
 	q := `SELECT ` + orgCols + ` FROM organizations WHERE id IN (SELECT org_id FROM org_memberships WHERE user_id = ?)`
 	args := []any{userID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanOrg, nil)
+	return listPage(t, q, args, after, limit, scanOrg, keep)
 }
 
 func (t *Tx) updated(res sql.Result, err error) error {
@@ -370,6 +371,23 @@ func (t *Tx) CountWorkspaces(orgID string) (int, error) {
 	var n int
 	err := t.row(`SELECT count(*) FROM workspaces WHERE org_id = ?`, []any{orgID}, &n)
 	return n, err
+}
+
+// NamesIn returns the names of the rows of a kind under a parent ("organization":
+// every organization; "workspace", "team": an organization's; "credential": a
+// workspace's), except the row exceptID.
+func (t *Tx) NamesIn(kind, parentID, exceptID string) ([]string, error) {
+	switch kind {
+	case "organization":
+		return t.strings(`SELECT name FROM organizations WHERE id <> ?`, exceptID)
+	case "workspace":
+		return t.strings(`SELECT name FROM workspaces WHERE org_id = ? AND id <> ?`, parentID, exceptID)
+	case "team":
+		return t.strings(`SELECT name FROM teams WHERE org_id = ? AND id <> ?`, parentID, exceptID)
+	case "credential":
+		return t.strings(`SELECT name FROM credentials WHERE workspace_id = ? AND id <> ?`, parentID, exceptID)
+	}
+	return nil, fmt.Errorf("store: unknown kind %q", kind)
 }
 
 // Taken reports whether a name (or another unique value) is used by another row.
@@ -622,15 +640,16 @@ func (t *Tx) DeleteTeam(id string) error {
 	return t.updated(t.exec(`DELETE FROM teams WHERE id = ?`, id))
 }
 
-// ListTeams lists an organization's teams, optionally by name.
-func (t *Tx) ListTeams(orgID, name string, after int64, limit int) ([]api.Team, int64, error) {
+// ListTeams lists an organization's teams, optionally by exact name; keep, when not
+// nil, filters them.
+func (t *Tx) ListTeams(orgID, name string, after int64, limit int, keep func(api.Team) bool) ([]api.Team, int64, error) {
 	q := `SELECT ` + teamCols + ` FROM teams WHERE org_id = ?`
 	args := []any{orgID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanTeam, nil)
+	return listPage(t, q, args, after, limit, scanTeam, keep)
 }
 
 // ---------------------------------------------------------------------------
