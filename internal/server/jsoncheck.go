@@ -70,12 +70,11 @@ func (s *jsonScan) value(path string, depth int) {
 func (s *jsonScan) object(path string, depth int) {
 	s.i++ // {
 	seen := map[string]string{}
-	for first := true; ; first = false {
+	if s.closes('}') {
+		return
+	}
+	for {
 		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == '}' && first {
-			s.i++
-			return
-		}
 		if s.i >= len(s.b) || s.b[s.i] != '"' {
 			s.bad = true
 			return
@@ -112,47 +111,47 @@ func (s *jsonScan) object(path string, depth int) {
 		}
 		s.i++
 		s.value(child, depth+1)
-		if s.stop() {
+		if s.stop() || !s.more('}') {
 			return
 		}
-		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == ',' {
-			s.i++
-			continue
-		}
-		if s.i < len(s.b) && s.b[s.i] == '}' {
-			s.i++
-			return
-		}
-		s.bad = true
-		return
 	}
 }
 
 func (s *jsonScan) array(path string, depth int) {
 	s.i++ // [
-	for n := 0; ; n++ {
-		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == ']' && n == 0 {
-			s.i++
-			return
-		}
-		s.value(path+"["+strconv.Itoa(n)+"]", depth+1)
-		if s.stop() {
-			return
-		}
-		s.ws()
-		if s.i < len(s.b) && s.b[s.i] == ',' {
-			s.i++
-			continue
-		}
-		if s.i < len(s.b) && s.b[s.i] == ']' {
-			s.i++
-			return
-		}
-		s.bad = true
+	if s.closes(']') {
 		return
 	}
+	for n := 0; ; n++ {
+		s.value(path+"["+strconv.Itoa(n)+"]", depth+1)
+		if s.stop() || !s.more(']') {
+			return
+		}
+	}
+}
+
+// closes consumes close when it comes next (an empty object or array).
+func (s *jsonScan) closes(close byte) bool {
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == close {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// more consumes what follows a member or an element: true after a comma, false at
+// close or (malformed) anything else.
+func (s *jsonScan) more(close byte) bool {
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ',' {
+		s.i++
+		return true
+	}
+	if !s.closes(close) {
+		s.bad = true
+	}
+	return false
 }
 
 // str scans a string and returns it raw, quotes included.
