@@ -1,6 +1,7 @@
 // Command flero-server runs the Flero platform's reference API server on a SQLite file.
 //
-//	flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+//	FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
+//	flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
 //	flero-server token create --db flero.db --email someone@example.com
 //
 // Run `flero-server --help` and `flero-server token create --help` for every flag.
@@ -14,11 +15,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,12 +35,16 @@ Usage:
   flero-server token create [flags]         print a new API token for a user
 
 Serving:
-  flero-server --addr 127.0.0.1:8080 --db flero.db --token <bootstrap-admin-token>
+  FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
+  flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
 
-  On a new database the --token becomes the token of the first user, a platform
-  admin (admin@flero.local). Without --token a token is generated and printed once.
-  On an existing database a --token it does not know is added to the first platform
-  admin, so restarting with the same flags always works.
+  On a new database the bootstrap token (FLERO_TOKEN, the file named by --token-file
+  or FLERO_TOKEN_FILE, or --token) becomes the token of the first user, a platform
+  admin (admin@flero.local). Without one a token is generated and printed once.
+  On an existing database a token it does not know is added to the first platform
+  admin, so restarting with the same settings always works. --token is visible to
+  other users in ps: prefer the variable or the file; a --token shorter than 32
+  characters is refused.
   The line "listening on http://HOST:PORT" is printed on standard output when the
   server accepts connections (and the URL is written to --ready-file if given).
   Request logs are JSON lines on standard error. SIGINT/SIGTERM shut down gracefully.
@@ -78,6 +83,14 @@ func envFloat(name string) float64 {
 	return 0
 }
 
+// envFloatOr reads a number from the environment; unset or malformed is def.
+func envFloatOr(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
 func envDuration(name string, def time.Duration) time.Duration {
 	if v, err := time.ParseDuration(os.Getenv(name)); err == nil {
 		return v
@@ -91,11 +104,16 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	addr := fs.String("addr", env("FLERO_ADDR", "127.0.0.1:8080"), "listen address [FLERO_ADDR]")
 	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
-	token := fs.String("token", env("FLERO_TOKEN", ""), "bootstrap platform-admin token [FLERO_TOKEN]")
+	token := fs.String("token", "", "bootstrap platform-admin token, at least 32 characters; visible to other users in ps, so prefer FLERO_TOKEN or --token-file [FLERO_TOKEN]")
+	tokenFile := fs.String("token-file", env("FLERO_TOKEN_FILE", ""), "file holding the bootstrap platform-admin token (surrounding white space ignored) [FLERO_TOKEN_FILE]")
 	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
-	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per token; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
+	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per user (all its tokens); 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
 	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST")), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
+	authRPS := fs.Float64("auth-failure-rps", envFloatOr("FLERO_AUTH_FAILURE_RPS", 2), "failed authentications (no, unknown, revoked or expired token) allowed per second per client address; 0: no limit [FLERO_AUTH_FAILURE_RPS]")
+	authBurst := fs.Int("auth-failure-burst", int(envFloatOr("FLERO_AUTH_FAILURE_BURST", 30)), "failed authentications allowed at once per client address [FLERO_AUTH_FAILURE_BURST]")
+	maxConns := fs.Int("max-connections", int(envFloatOr("FLERO_MAX_CONNECTIONS", float64(server.DefaultHTTPLimits.MaxConnections))), "open connections at once; more wait to be accepted [FLERO_MAX_CONNECTIONS]")
+	bodyRead := fs.Duration("body-read-timeout", envDuration("FLERO_BODY_READ_TIMEOUT", server.DefaultBodyReadTimeout), "time allowed to send a request body; a slower client is cut off [FLERO_BODY_READ_TIMEOUT]")
 	var f server.Faults
 	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE"), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
 	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE"), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
@@ -109,6 +127,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	tokenOnCommandLine := false
+	fs.Visit(func(f *flag.Flag) { tokenOnCommandLine = tokenOnCommandLine || f.Name == "token" })
+	bootstrapToken, err := readBootstrapToken(*token, tokenOnCommandLine, *tokenFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "flero-server:", err)
+		return 2
+	}
+	if tokenOnCommandLine {
+		log.Warn("the bootstrap token was given with --token: other users of this machine can read it in the process list; prefer FLERO_TOKEN or --token-file")
+	}
+	token = &bootstrapToken
 	if os.Getenv("GOGC") == "" {
 		// The live heap is a few MB: the default GOGC collects very often under load.
 		debug.SetGCPercent(400)
@@ -142,14 +171,18 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		log.Info("bootstrap admin ready", "user_id", adminID)
 	}
 
-	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst}, Faults: f})
+	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst},
+		AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Error("listen", "addr", *addr, "error", err.Error())
 		return 1
 	}
 	url := "http://" + ln.Addr().String()
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	limits := server.DefaultHTTPLimits
+	limits.MaxConnections = *maxConns
+	hs := server.NewHTTPServer(srv, limits, log)
+	ln = server.LimitListener(ln, limits.MaxConnections)
 
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -180,6 +213,33 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		os.Remove(*readyFile)
 	}
 	return 0
+}
+
+// readBootstrapToken is the bootstrap token: from --token (fromFlag; at least
+// rules.MinTokenLength characters), from the file --token-file / FLERO_TOKEN_FILE names,
+// or from FLERO_TOKEN; "" when none is given (the server generates one on a new
+// database). --token and a token file together are refused.
+func readBootstrapToken(flagValue string, fromFlag bool, file string) (string, error) {
+	switch {
+	case fromFlag && file != "":
+		return "", errors.New("give the bootstrap token once: --token or --token-file (FLERO_TOKEN_FILE), not both")
+	case fromFlag:
+		if v := rules.ValidateTokenSecret("--token", flagValue); v != nil {
+			return "", errors.New(v.Message)
+		}
+		return flagValue, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("read the bootstrap token file: %w", err)
+		}
+		tok := strings.TrimSpace(string(b))
+		if tok == "" || strings.ContainsAny(tok, " \t\r\n") {
+			return "", fmt.Errorf("the bootstrap token file %s must hold one token on one line", file)
+		}
+		return tok, nil
+	}
+	return os.Getenv("FLERO_TOKEN"), nil
 }
 
 func tokenCreate(args []string, stdout, stderr io.Writer) int {

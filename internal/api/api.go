@@ -93,14 +93,24 @@ type CreateUserRequest struct {
 
 // CreateTokenRequest is POST /v1/admin/users/{user_id}/tokens (platform admins only).
 type CreateTokenRequest struct {
-	Description string `json:"description,omitempty"`
+	Name        string     `json:"name,omitempty"`
+	Description string     `json:"description,omitempty"`
+	ExpiresAt   *time.Time `json:"expires_at,omitempty"` // nil: never expires
 }
 
-// Token is the answer to a token creation: the token is shown once, never again.
+// Token is an API token (rule 13). Token, the secret, is in the answer to its creation
+// only: never again, and not in the replay of that creation (AlreadyIssued is true
+// there instead). Lists (GET /v1/tokens) carry everything but the secret.
 type Token struct {
-	ID     string `json:"id"`
-	UserID string `json:"user_id"`
-	Token  string `json:"token"`
+	ID            string     `json:"id"`
+	UserID        string     `json:"user_id"`
+	Name          string     `json:"name"`
+	Description   string     `json:"description"`
+	CreatedAt     time.Time  `json:"created_at"`
+	ExpiresAt     *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt    *time.Time `json:"last_used_at,omitempty"`
+	Token         string     `json:"token,omitempty"`
+	AlreadyIssued bool       `json:"already_issued,omitempty"`
 }
 
 // Access is GET /v1/me/access?organization_id=…[&workspace_id=…]: the caller's roles,

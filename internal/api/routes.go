@@ -20,6 +20,8 @@ var Routes = []Route{
 
 	{"POST", "/v1/admin/users"},
 	{"POST", "/v1/admin/users/{user_id}/tokens"},
+	{"GET", "/v1/tokens"},               // ?user_id= (platform admins: another user's; default the caller's)
+	{"DELETE", "/v1/tokens/{token_id}"}, // revoke: one's own, or any for a platform admin
 
 	{"GET", "/v1/organizations"}, // ?name=
 	{"POST", "/v1/organizations"},

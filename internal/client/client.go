@@ -79,6 +79,7 @@ type Config struct {
 type Client struct {
 	Users                   *UsersService
 	Admin                   *AdminService
+	Tokens                  *TokensService
 	Organizations           *OrganizationsService
 	OrganizationMemberships *OrganizationMembershipsService
 	Workspaces              *WorkspacesService
@@ -183,6 +184,7 @@ func New(cfg Config) (*Client, error) {
 
 	c.Users = &UsersService{c}
 	c.Admin = &AdminService{c}
+	c.Tokens = &TokensService{c}
 	c.Organizations = &OrganizationsService{c}
 	c.OrganizationMemberships = &OrganizationMembershipsService{c}
 	c.Workspaces = &WorkspacesService{c}

@@ -126,6 +126,20 @@ func TestContractMeUsersAdmin(t *testing.T) {
 	_, err = alice.Admin.CreateUser(ctx, api.CreateUserRequest{Email: "x@example.com"})
 	wantErr(t, err, client.ErrForbidden, api.CodeForbidden)
 
+	// Tokens (rule 13): listed without their secrets, revoked, then refused.
+	toks := must(alice.Tokens.List(ctx, ""))
+	if len(toks) != 1 || toks[0].ID != tok.ID || toks[0].Token != "" || toks[0].LastUsedAt == nil {
+		t.Errorf("alice's tokens = %+v", toks)
+	}
+	if l := must(admin.Tokens.List(ctx, u.ID)); len(l) != 1 {
+		t.Errorf("alice's tokens seen by the platform admin = %+v", l)
+	}
+	spare := must(admin.Admin.CreateToken(ctx, u.ID, api.CreateTokenRequest{Name: "spare"}))
+	noErr(alice.Tokens.Revoke(ctx, spare.ID))
+	_, err = newClient(t, srv.URL, spare.Token).Me(ctx)
+	wantErr(t, err, client.ErrUnauthorized, api.CodeUnauthorized)
+	wantErr(t, alice.Tokens.Revoke(ctx, spare.ID), client.ErrNotFound, api.CodeNotFound)
+
 	got := must(admin.Users.Get(ctx, u.ID))
 	if got.Email != ame.Email || got.Status != "active" {
 		t.Errorf("get user = %+v", got)
@@ -298,9 +312,9 @@ func TestContractOrganizationMemberships(t *testing.T) {
 		t.Errorf("All gave %d", n)
 	}
 
-	// A member cannot manage memberships.
+	// A member cannot manage memberships: another member's is not even visible (rule 10).
 	_, err = tn.member.OrganizationMemberships.Update(ctx, orgID, inv.UserID, api.UpdateOrganizationMembershipRequest{Role: ptr("admin")}, client.WriteOptions{})
-	wantErr(t, err, client.ErrForbidden, "")
+	wantErr(t, err, client.ErrNotFound, "")
 
 	up := must(c.OrganizationMemberships.Update(ctx, orgID, tn.memberID, api.UpdateOrganizationMembershipRequest{Role: ptr("admin")}, client.WriteOptions{IfMatch: m.Version}))
 	if up.Role != "admin" || up.Version != m.Version+1 {
@@ -535,9 +549,9 @@ func TestContractCredentials(t *testing.T) {
 	if ae, _ := client.AsAPIError(err); len(ae.Fields) == 0 || ae.Fields[0].Path != "scope" {
 		t.Errorf("fields = %+v", ae.Fields)
 	}
-	// A member (no workspace role) may not create a workspace-scoped credential.
+	// A member with no role in the workspace does not see it (rule 10).
 	_, err = tn.member.Credentials.Create(ctx, wsID, api.CreateCredentialRequest{Name: "m", Type: "generic", Data: secret})
-	wantErr(t, err, client.ErrForbidden, "")
+	wantErr(t, err, client.ErrNotFound, "")
 
 	if got := must(c.Credentials.Get(ctx, cred.ID)); got.Name != "github" || got.Version != cred.Version {
 		t.Errorf("get = %+v", got)

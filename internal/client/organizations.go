@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
 // OrganizationsService manages organizations (/v1/organizations).
@@ -24,7 +25,7 @@ func (s *OrganizationsService) Get(ctx context.Context, id string) (*api.Organiz
 // GetByName returns the organization with this name, or ErrNotFound.
 func (s *OrganizationsService) GetByName(ctx context.Context, name string) (*api.Organization, error) {
 	return findOne(ctx, s.c, pathf("/v1/organizations"), url.Values{"name": {name}}, "organization named "+quote(name),
-		func(o api.Organization) bool { return o.Name == name })
+		func(o api.Organization) bool { return rules.SameName(o.Name, name) })
 }
 
 // List returns every organization the caller belongs to.

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
 // TeamsService manages teams.
@@ -24,7 +25,7 @@ func (s *TeamsService) Get(ctx context.Context, id string) (*api.Team, error) {
 // GetByName returns the organization's team with this name, or ErrNotFound.
 func (s *TeamsService) GetByName(ctx context.Context, orgID, name string) (*api.Team, error) {
 	return findOne(ctx, s.c, pathf("/v1/organizations/%s/teams", orgID), url.Values{"name": {name}},
-		"team named "+quote(name), func(t api.Team) bool { return t.Name == name })
+		"team named "+quote(name), func(t api.Team) bool { return rules.SameName(t.Name, name) })
 }
 
 // List returns every team of an organization.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -51,7 +52,13 @@ func (s *AdminService) CreateUser(ctx context.Context, req api.CreateUserRequest
 	return create[api.User](ctx, s.c, pathf("/v1/admin/users"), req)
 }
 
-// CreateToken mints an API token for a user. The token is in the answer only.
+// CreateToken mints an API token for a user. The token is in the answer only: when the
+// first answer was lost and a retry got the replay, the token exists but its secret is
+// gone, and CreateToken returns it (id, no secret) with ErrTokenAlreadyIssued.
 func (s *AdminService) CreateToken(ctx context.Context, userID string, req api.CreateTokenRequest) (*api.Token, error) {
-	return create[api.Token](ctx, s.c, pathf("/v1/admin/users/%s/tokens", userID), req)
+	tok, err := create[api.Token](ctx, s.c, pathf("/v1/admin/users/%s/tokens", userID), req)
+	if err == nil && tok.AlreadyIssued {
+		return tok, fmt.Errorf("%w: token %s", ErrTokenAlreadyIssued, tok.ID)
+	}
+	return tok, err
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
 // WorkspacesService manages workspaces.
@@ -24,7 +25,7 @@ func (s *WorkspacesService) Get(ctx context.Context, id string) (*api.Workspace,
 // GetByName returns the organization's workspace with this name, or ErrNotFound.
 func (s *WorkspacesService) GetByName(ctx context.Context, orgID, name string) (*api.Workspace, error) {
 	return findOne(ctx, s.c, pathf("/v1/organizations/%s/workspaces", orgID), url.Values{"name": {name}},
-		"workspace named "+quote(name), func(w api.Workspace) bool { return w.Name == name })
+		"workspace named "+quote(name), func(w api.Workspace) bool { return rules.SameName(w.Name, name) })
 }
 
 // List returns every workspace of an organization that the caller sees.

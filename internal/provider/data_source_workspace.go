@@ -65,6 +65,15 @@ func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	} else {
 		ws, err = d.Client().Workspaces.GetByName(ctx, cfg.OrganizationID.ValueString(), cfg.Name.ValueString())
 	}
+	if framework.IsNotFound(err) {
+		// Rule 10: a workspace the token is not assigned to is not-found, as a missing one.
+		resp.Diagnostics.AddError("Workspace not found",
+			fmt.Sprintf("The Flero API found no %s that the provider's token can see: either it does not exist, or the token's user "+
+				"is not assigned to it (an organization member who is not an organization admin sees only the workspaces it is "+
+				"assigned to, directly or through a team). Check the id or the name, or ask an organization admin to give the "+
+				"token's user a role in the workspace.", lookupName("workspace", cfg.ID, cfg.Name)))
+		return
+	}
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "read", lookupName("workspace", cfg.ID, cfg.Name), err)
 		return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -175,8 +176,18 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // SSO setting for the resources planned after it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || change == framework.Create || r.Run() == nil {
-		return // creating an organization needs no right; its creator becomes its admin
+	if change == framework.NoChange || r.Run() == nil {
+		return
+	}
+	if change == framework.Create {
+		// Creating an organization needs no right (its creator becomes its admin),
+		// except to create it with SSO on (rule 11).
+		var plan organizationModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		if !resp.Diagnostics.HasError() {
+			r.checkSSOSetting(ctx, &resp.Diagnostics, plan.Name.ValueString(), types.BoolValue(false), plan.SSOEnabled)
+		}
+		return
 	}
 	var state organizationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -213,6 +224,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	r.Run().RecordPlannedOrganization(orgID, planned)
 
 	r.CheckManage(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+	r.checkSSOSetting(ctx, &resp.Diagnostics, state.Name.ValueString(), state.SSOEnabled, plan.SSOEnabled)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -241,6 +253,26 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	framework.AddViolation(&resp.Diagnostics, rules.CheckPlanChange(state.Name.ValueString(), from, to, names))
+}
+
+// checkSSOSetting reports at plan time a change of sso_enabled that the token may not
+// make (rule 11, rules.CheckSSOSetting: platform admins only).
+func (r *organizationResource) checkSSOSetting(ctx context.Context, diags *diag.Diagnostics, orgName string, from, to types.Bool) {
+	if to.IsNull() || to.Equal(from) {
+		return
+	}
+	me, err := r.Run().Me(ctx)
+	if err != nil {
+		framework.AddLookupError(diags, path.Root("sso_enabled"), "the provider's token", err)
+		return
+	}
+	if to.IsUnknown() || from.IsUnknown() {
+		if !me.PlatformAdmin {
+			framework.WarnCheckedAtApply(diags, path.Root("sso_enabled"), strings.ToLower(rules.SSOSettingRule[:1])+rules.SSOSettingRule[1:])
+		}
+		return
+	}
+	framework.AddViolation(diags, rules.CheckSSOSetting(orgName, from.ValueBool(), to.ValueBool(), me.PlatformAdmin))
 }
 
 func organizationFromAPI(o *api.Organization) organizationModel {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Formats of the platform's fields. The server validates every request with these and
@@ -56,7 +58,8 @@ func ValidateName(field, v string) *Violation {
 	return nil
 }
 
-// ValidateDescription checks a free-text description: at most 1000 characters.
+// ValidateDescription checks a free-text description: at most 1000 characters, no
+// control characters other than line breaks and tabs.
 func ValidateDescription(field, v string) *Violation {
 	if !utf8.ValidString(v) {
 		return invalid(field, "%s must be valid UTF-8.", field)
@@ -64,8 +67,22 @@ func ValidateDescription(field, v string) *Violation {
 	if utf8.RuneCountInString(v) > MaxDescriptionLength {
 		return invalid(field, "%s must be at most %d characters long.", field, MaxDescriptionLength)
 	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return invalid(field, "%s must not contain control characters other than line breaks and tabs (found U+%04X).", field, r)
+		}
+	}
 	return nil
 }
+
+// NameKey is the form in which names are compared: Unicode normalization form C, so
+// that two names that look the same and differ only in how their accents are encoded
+// ("é" as one code point, or "e" and a combining accent) are one name. Names are kept
+// as given; uniqueness and look-ups by name compare their keys.
+func NameKey(name string) string { return norm.NFC.String(name) }
+
+// SameName reports whether two names are one name (NameKey).
+func SameName(a, b string) bool { return a == b || NameKey(a) == NameKey(b) }
 
 // ValidateEmail checks an email address (a bare address, no display name).
 func ValidateEmail(field, v string) *Violation {
@@ -147,10 +164,19 @@ func ValidateCredentialData(field string, data map[string]string) *Violation {
 	return nil
 }
 
-// ValidateWorkflow checks the name of a workflow recorded as using a credential.
+// ValidateWorkflow checks the name of a workflow recorded as using a credential:
+// 1–200 characters of valid UTF-8, no control characters.
 func ValidateWorkflow(field, v string) *Violation {
-	if v == "" || utf8.RuneCountInString(v) > MaxWorkflowLength {
+	switch {
+	case !utf8.ValidString(v):
+		return invalid(field, "%s must be valid UTF-8.", field)
+	case v == "" || utf8.RuneCountInString(v) > MaxWorkflowLength:
 		return invalid(field, "%s must be 1 to %d characters long.", field, MaxWorkflowLength)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return invalid(field, "%s must not contain control characters.", field)
+		}
 	}
 	return nil
 }

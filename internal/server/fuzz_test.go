@@ -46,16 +46,24 @@ var decodeSeeds = []string{
 	`{"name":"c","type":"slack_bot","scope":"organization","data":{"token":"xoxb-1"}}`,
 	`{"data":{"k":1}}`, `{"data":"s"}`, `{"role":["admin"]}`, `{"sso_enabled":"yes"}`, `{"plan":null}`,
 	"{\"name\":\"\xff\xfe\"}", `{"name":"\u0000"}`, `{"name":1e999}`, `[[[[[[[[[[`, `{"a":{"b":{"c":{}}}}`,
+	`{"name":"a","name":"b"}`, `{"name":"a","NAME":"b"}`, `{"data":{"k":"1","k":"2"}}`, `{"data":{"K":"1","k":"2"}}`,
+	"{\"name\":\"a\x01b\"}", "{\"data\":{\"t\":\"\xc3\"}}", `{"name":"Cafe\u0301"}`, `{"a":[{"b":1,"b":2}]}`,
+	`{"description":"x\ty\nz"}`, `{"workflow":"w\u0007"}`, "{\"n\xffame\":1}",
 }
 
 // FuzzDecode: whatever the body, decoding into any request type either succeeds with a
-// value that survives a JSON round trip, or fails with a 400 bad_request whose message
-// is valid UTF-8 and never repeats a string value of the body.
+// value that survives a JSON round trip, from a body whose strings are valid UTF-8 and
+// whose objects give no key twice (the request object's keys also not in another case),
+// or fails with a 400 bad_request whose message is valid UTF-8 and never repeats a
+// string value of the body, and which names a field when the JSON itself is valid.
 func FuzzDecode(f *testing.F) {
 	for _, s := range decodeSeeds {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if e := checkJSONInput(body); e != nil && json.Valid(body) && (len(e.fields) != 1 || e.fields[0].Path == "") {
+			t.Fatalf("input refused without a field path: %+v", e)
+		}
 		for _, dec := range decoders {
 			v, err := dec(&call{body: body})
 			if err != nil {
@@ -77,6 +85,12 @@ func FuzzDecode(f *testing.F) {
 				}
 				continue
 			}
+			if !utf8.Valid(body) {
+				t.Fatalf("%T decoded from a body that is not valid UTF-8: %q", v, body)
+			}
+			if dup := duplicateKey(body); dup != "" {
+				t.Fatalf("%T decoded from a body that gives a key twice (%s): %q", v, dup, body)
+			}
 			again, err := json.Marshal(v)
 			if err != nil {
 				t.Fatalf("re-encoding %T: %v", v, err)
@@ -87,6 +101,57 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// duplicateKey is the oracle of checkJSONInput's duplicate keys, written independently
+// of it over encoding/json's token stream: the first key given twice in an object
+// (case-folded in the outermost object), or "".
+func duplicateKey(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		expect bool // the next token of an object is a key
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.expect {
+			if k, ok := tok.(string); ok {
+				fold := k
+				if len(stack) == 1 {
+					fold = strings.ToLower(k)
+				}
+				if top.keys[fold] {
+					return k
+				}
+				top.keys[fold] = true
+				top.expect = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, expect: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		// A value ended: the enclosing object expects a key next.
+		if len(stack) > 0 && stack[len(stack)-1].object {
+			stack[len(stack)-1].expect = true
+		}
+	}
 }
 
 // jsonStrings returns the object keys of a JSON document (joined: an unknown field's
@@ -183,7 +248,7 @@ func (s *fuzzServer) do(method, target string, body []byte, ifMatch string) *htt
 // gets an answer below 500, and every error answer has the error shape.
 func FuzzServeRequest(f *testing.F) {
 	for i := range api.Routes {
-		for _, s := range []string{`{}`, `{"name":"x"}`, `{`, `[]`, `{"role":"admin"}`, `{"data":{"a":"b"}}`} {
+		for _, s := range []string{`{}`, `{"name":"x"}`, `{`, `[]`, `{"role":"admin"}`, `{"data":{"a":"b"}}`, `{"name":"x","Name":"y"}`, "{\"name\":\"\xff\"}"} {
 			f.Add(uint8(i), []byte(s), "", "", "")
 		}
 	}

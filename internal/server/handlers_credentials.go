@@ -44,18 +44,9 @@ func listOrganizationCredentials(c *call) (*reply, error) {
 			return nil, err
 		}
 	}
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, o.ID)
+	actorIn, err := c.workspaceActors(o.ID, a)
 	if err != nil {
 		return nil, err
-	}
-	actors := map[string]rules.Actor{}
-	actorIn := func(wsID string) rules.Actor {
-		if act, ok := actors[wsID]; ok {
-			return act
-		}
-		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
-		actors[wsID] = act
-		return act
 	}
 	return listWith(c, func(after int64, limit int) ([]api.Credential, int64, error) {
 		items, next, err := c.tx.ListCredentials(o.ID, "", scope, after, limit, func(cr store.Credential) bool {
@@ -225,17 +216,25 @@ func recordCredentialUse(c *call) (*reply, error) {
 	if err := validate(vs...); err != nil {
 		return nil, err
 	}
-	// Where the credential is usable: its home workspace, or any workspace of the
-	// organization when it is organization-scoped.
+	// Rule 12: the caller works in the workspace, and the credential is usable there.
 	ws, err := c.tx.Workspace(req.WorkspaceID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	usable := err == nil && (ws.ID == cr.WorkspaceID || (cr.Scope == string(rules.ScopeOrganization) && ws.OrganizationID == cr.OrganizationID))
-	if !usable {
-		return nil, validate(&rules.Violation{Field: "workspace_id", Message: fmt.Sprintf(
-			"Credential %q (scope %s) cannot be used in workspace %s: it is usable only in its home workspace, or in every workspace of its organization when organization-scoped.",
-			cr.Name, cr.Scope, req.WorkspaceID)})
+	exists := err == nil && ws.OrganizationID == cr.OrganizationID
+	var there rules.Actor
+	if exists {
+		roles, err := c.tx.Roles(c.user.ID, ws.OrganizationID, ws.ID)
+		if err != nil {
+			return nil, err
+		}
+		there = actor(c.user.ID, roles)
+	}
+	if err := check(rules.CheckCredentialUse(there, ruleCred(cr), req.WorkspaceID, exists, exists && ws.ID == cr.WorkspaceID)); err != nil {
+		if v, ok := err.(*rules.Violation); ok && v.Kind == rules.KindInvalid {
+			return nil, validate(v)
+		}
+		return nil, err
 	}
 	if err := check(rules.CheckCredentialActive(cr.Name, rules.CredentialStatus(cr.Status))); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
@@ -28,7 +29,7 @@ func getAccess(c *call) (*reply, error) {
 	if wsID != "" {
 		ws, err := c.tx.Workspace(wsID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && ws.OrganizationID != o.ID) {
-			return nil, notFound("Workspace", wsID)
+			return nil, workspaceNotFound(wsID)
 		} else if err != nil {
 			return nil, err
 		}
@@ -37,6 +38,9 @@ func getAccess(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The caller's own roles, also in a workspace of the organization it does not see
+	// (rule 10): none there. The plan of a personal credential's owner (rule 5) reads
+	// it, and it tells nothing of the workspace.
 	a := actor(c.user.ID, roles)
 	return ok(api.Access{UserID: c.user.ID, OrganizationID: o.ID, OrgRole: string(a.OrgRole), WorkspaceID: wsID,
 		WorkspaceRole: string(a.WorkspaceRole), InAnyWorkspace: a.InAnyWorkspace}, 0)
@@ -44,8 +48,15 @@ func getAccess(c *call) (*reply, error) {
 
 func listUsers(c *call) (*reply, error) {
 	email := rules.NormalizeEmail(c.query("email"))
+	var orgs []string
+	if !c.user.PlatformAdmin {
+		var err error
+		if orgs, err = c.memberListOrgs(); err != nil {
+			return nil, err
+		}
+	}
 	return listWith(c, func(after int64, limit int) ([]api.User, int64, error) {
-		users, next, err := c.tx.ListUsers(c.user.ID, c.user.PlatformAdmin, email, after, limit)
+		users, next, err := c.tx.ListUsers(c.user.ID, c.user.PlatformAdmin, orgs, email, after, limit)
 		out := make([]api.User, len(users))
 		for i, u := range users {
 			out[i] = u.User
@@ -63,7 +74,11 @@ func getUser(c *call) (*reply, error) {
 		return nil, err
 	}
 	if u.ID != c.user.ID && !c.user.PlatformAdmin {
-		shares, err := c.tx.SharesOrganization(c.user.ID, u.ID)
+		orgs, err := c.memberListOrgs()
+		if err != nil {
+			return nil, err
+		}
+		shares, err := c.tx.MemberOfAny(u.ID, orgs)
 		if err != nil {
 			return nil, err
 		}
@@ -108,42 +123,13 @@ func adminCreateUser(c *call) (*reply, error) {
 	return created(u.User, 0)
 }
 
-func adminCreateToken(c *call) (*reply, error) {
-	if err := requirePlatformAdmin(c); err != nil {
-		return nil, err
-	}
-	id := c.path("user_id")
-	req, err := decode[api.CreateTokenRequest](c)
-	if err != nil {
-		return nil, err
-	}
-	if err := validate(rules.ValidateDescription("description", req.Description)); err != nil {
-		return nil, err
-	}
-	u, err := c.tx.UserByID(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("User", id)
-	} else if err != nil {
-		return nil, err
-	}
-	token := store.NewToken()
-	tokID, err := c.tx.InsertToken(u.ID, store.HashToken(token), req.Description)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.audit("token_created", "user", u.ID, "", "", map[string]string{"token_id": tokID}); err != nil {
-		return nil, err
-	}
-	return created(api.Token{ID: tokID, UserID: u.ID, Token: token}, 0)
-}
-
 // ---------------------------------------------------------------------------
 // Organizations
 
 func listOrganizations(c *call) (*reply, error) {
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Organization, int64, error) {
-		return c.tx.ListOrganizations(c.user.ID, name, after, limit)
+		return c.tx.ListOrganizations(c.user.ID, "", after, limit, byName(name, func(o api.Organization) string { return o.Name }, nil))
 	})
 }
 
@@ -159,6 +145,9 @@ func createOrganization(c *call) (*reply, error) {
 		optional("avatar_url", req.AvatarURL, rules.ValidateHTTPSURL), rules.OneOf("plan", req.Plan, rules.Plans)); err != nil {
 		return nil, err
 	}
+	if err := check(rules.CheckSSOSetting(req.Name, false, req.SSOEnabled, c.user.PlatformAdmin)); err != nil {
+		return nil, err
+	}
 	if err := c.taken("organization", "", req.Name, "", "name", "Organization name"); err != nil {
 		return nil, err
 	}
@@ -170,7 +159,11 @@ func createOrganization(c *call) (*reply, error) {
 	if err := c.tx.InsertOrganizationMembership(&m); err != nil {
 		return nil, err
 	}
-	if err := c.audit("created", "organization", o.ID, o.ID, "", nil); err != nil {
+	var details map[string]string
+	if o.SSOEnabled {
+		details = map[string]string{"sso_enabled": "true"}
+	}
+	if err := c.audit("created", "organization", o.ID, o.ID, "", details); err != nil {
 		return nil, err
 	}
 	if err := c.audit("created", "organization_membership", c.user.ID, o.ID, "", map[string]string{"role": m.Role}); err != nil {
@@ -192,12 +185,31 @@ func updateOrganization(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, a, err := c.org(c.path("organization_id"))
-	if err != nil {
-		return nil, err
+	id := c.path("organization_id")
+	ssoOnly := req.Name == nil && req.Description == nil && req.AvatarURL == nil && req.Plan == nil && req.SSOEnabled != nil
+	var (
+		o api.Organization
+		a rules.Actor
+	)
+	if c.user.PlatformAdmin && ssoOnly {
+		// The operator switches SSO on any organization (rule 11), member or not.
+		if o, err = c.tx.Organization(id); errors.Is(err, store.ErrNotFound) {
+			return nil, notFound("Organization", id)
+		} else if err != nil {
+			return nil, err
+		}
+	} else {
+		if o, a, err = c.org(id); err != nil {
+			return nil, err
+		}
+		if err := check(rules.CheckManage(a, rules.ManageOrganization)); err != nil {
+			return nil, err
+		}
 	}
-	if err := check(rules.CheckManage(a, rules.ManageOrganization)); err != nil {
-		return nil, err
+	if req.SSOEnabled != nil {
+		if err := check(rules.CheckSSOSetting(o.Name, o.SSOEnabled, *req.SSOEnabled, c.user.PlatformAdmin)); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.ifMatch(o.Version); err != nil {
 		return nil, err
@@ -225,7 +237,9 @@ func updateOrganization(c *call) (*reply, error) {
 		o.Plan = *req.Plan
 		ch.add("plan")
 	}
+	details := map[string]string{}
 	if req.SSOEnabled != nil && *req.SSOEnabled != o.SSOEnabled {
+		details["sso_enabled"] = fmt.Sprintf("%t -> %t", o.SSOEnabled, *req.SSOEnabled)
 		o.SSOEnabled = *req.SSOEnabled
 		ch.add("sso_enabled")
 	}
@@ -235,7 +249,10 @@ func updateOrganization(c *call) (*reply, error) {
 	if err := c.tx.UpdateOrganization(&o); err != nil {
 		return nil, err
 	}
-	if err := c.audit("updated", "organization", o.ID, o.ID, "", ch.details()); err != nil {
+	for k, v := range ch.details() {
+		details[k] = v
+	}
+	if err := c.audit("updated", "organization", o.ID, o.ID, "", details); err != nil {
 		return nil, err
 	}
 	return ok(o, o.Version)
@@ -272,9 +289,13 @@ func deleteOrganization(c *call) (*reply, error) {
 // Organization memberships
 
 func listOrgMemberships(c *call) (*reply, error) {
-	o, _, err := c.org(c.path("organization_id"))
+	o, a, err := c.org(c.path("organization_id"))
 	if err != nil {
 		return nil, err
+	}
+	if !rules.CanListOrganizationMembers(a) {
+		return nil, &apiError{status: http.StatusNotFound, code: api.CodeNotFound,
+			msg: fmt.Sprintf("The member list of organization %q was not found: only organization admins read it.", o.Name)}
 	}
 	email := rules.NormalizeEmail(c.query("email"))
 	return listWith(c, func(after int64, limit int) ([]api.OrganizationMembership, int64, error) {
@@ -282,7 +303,14 @@ func listOrgMemberships(c *call) (*reply, error) {
 	})
 }
 
-func (c *call) orgMembership(orgID, userID string) (api.OrganizationMembership, error) {
+// orgMembership loads a membership of the organization that the caller (actor a
+// there) sees: others are not-found (rule 10).
+func (c *call) orgMembership(orgID string, a rules.Actor, userID string) (api.OrganizationMembership, error) {
+	if sees, err := c.seesMembersOf(orgID, a, userID); err != nil {
+		return api.OrganizationMembership{}, err
+	} else if !sees {
+		return api.OrganizationMembership{}, notFound("Organization membership of user", userID)
+	}
 	m, err := c.tx.OrganizationMembership(orgID, userID)
 	if errors.Is(err, store.ErrNotFound) {
 		return m, notFound("Organization membership of user", userID)
@@ -291,11 +319,11 @@ func (c *call) orgMembership(orgID, userID string) (api.OrganizationMembership, 
 }
 
 func getOrgMembership(c *call) (*reply, error) {
-	o, _, err := c.org(c.path("organization_id"))
+	o, a, err := c.org(c.path("organization_id"))
 	if err != nil {
 		return nil, err
 	}
-	m, err := c.orgMembership(o.ID, c.path("user_id"))
+	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
 	if err != nil {
 		return nil, err
 	}
@@ -354,7 +382,7 @@ func updateOrgMembership(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := c.orgMembership(o.ID, c.path("user_id"))
+	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +428,7 @@ func deleteOrgMembership(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := c.orgMembership(o.ID, c.path("user_id"))
+	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
 	if err != nil {
 		return nil, err
 	}
@@ -459,13 +487,18 @@ func deleteOrgMembership(c *call) (*reply, error) {
 // Workspaces
 
 func listWorkspaces(c *call) (*reply, error) {
-	o, _, err := c.org(c.path("organization_id"))
+	o, a, err := c.org(c.path("organization_id"))
+	if err != nil {
+		return nil, err
+	}
+	actorIn, err := c.workspaceActors(o.ID, a)
 	if err != nil {
 		return nil, err
 	}
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Workspace, int64, error) {
-		return c.tx.ListWorkspaces(o.ID, name, after, limit)
+		return c.tx.ListWorkspaces(o.ID, "", after, limit, byName(name, func(ws api.Workspace) string { return ws.Name },
+			func(ws api.Workspace) bool { return rules.CanSeeWorkspace(actorIn(ws.ID)) }))
 	})
 }
 
@@ -596,7 +629,7 @@ func listTeams(c *call) (*reply, error) {
 	}
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Team, int64, error) {
-		return c.tx.ListTeams(o.ID, name, after, limit)
+		return c.tx.ListTeams(o.ID, "", after, limit, byName(name, func(t api.Team) string { return t.Name }, nil))
 	})
 }
 

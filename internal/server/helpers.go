@@ -22,6 +22,9 @@ func decode[T any](c *call) (T, error) {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return v, badRequest("A JSON request body is required.")
 	}
+	if e := checkJSONInput(c.body); e != nil {
+		return v, e
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&v); err != nil {
@@ -162,10 +165,75 @@ func (c *call) workspace(id string) (api.Workspace, api.Organization, rules.Acto
 		return ws, api.Organization{}, rules.Actor{}, err
 	}
 	o, a, err := c.orgRoles(ws.OrganizationID, ws.ID)
-	if errors.Is(err, errInvisible) {
-		err = notFound("Workspace", id)
+	if errors.Is(err, errInvisible) || (err == nil && !rules.CanSeeWorkspace(a)) {
+		err = workspaceNotFound(id)
 	}
 	return ws, o, a, err
+}
+
+// workspaceNotFound is the answer for a workspace that does not exist or that the
+// caller does not see (rule 10): the same words either way.
+func workspaceNotFound(id string) *apiError {
+	e := notFound("Workspace", id)
+	e.msg = fmt.Sprintf("Workspace %q was not found: it does not exist, or you are not assigned to it "+
+		"(organization members who are not organization admins see only the workspaces they are assigned to, directly or through a team).", id)
+	return e
+}
+
+// workspaceActors returns, for the caller in organization o (whose actor there is a),
+// its actor in each workspace of o: its own roles there folded in (rule 4 and 10).
+func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) rules.Actor, error) {
+	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
+	if err != nil {
+		return nil, err
+	}
+	actors := map[string]rules.Actor{}
+	return func(wsID string) rules.Actor {
+		if act, ok := actors[wsID]; ok {
+			return act
+		}
+		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
+		actors[wsID] = act
+		return act
+	}, nil
+}
+
+// seesMembersOf reports whether the caller, whose actor in organization orgID is a,
+// sees that organization's members (rule 10, rules.CanSeeOrganizationMember).
+func (c *call) seesMembersOf(orgID string, a rules.Actor, userID string) (bool, error) {
+	if rules.CanSeeOrganizationMember(a, userID, nil) {
+		return true, nil
+	}
+	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
+	if err != nil {
+		return false, err
+	}
+	var roles []rules.WorkspaceRole
+	for _, rs := range byWS {
+		for _, r := range rs {
+			roles = append(roles, rules.WorkspaceRole(r))
+		}
+	}
+	return rules.CanSeeOrganizationMember(a, userID, roles), nil
+}
+
+// memberListOrgs lists the organizations whose members the caller sees (rule 10).
+func (c *call) memberListOrgs() ([]string, error) {
+	orgRoles, err := c.tx.OrganizationRoles(c.user.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for orgID, role := range orgRoles {
+		sees, err := c.seesMembersOf(orgID, rules.Actor{UserID: c.user.ID, OrgRole: rules.OrgRole(role)}, "")
+		if err != nil {
+			return nil, err
+		}
+		if sees {
+			out = append(out, orgID)
+		}
+	}
+	return out, nil
 }
 
 var errInvisible = errors.New("invisible")
@@ -236,16 +304,42 @@ func optional(field, v string, check func(field, v string) *rules.Violation) *ru
 	return check(field, v)
 }
 
-// taken returns a 409 on field when another row already uses the value.
+// taken returns a 409 on field when another row already uses the value: a name as
+// rules.SameName compares them (so after Unicode normalisation), a domain exactly.
 func (c *call) taken(kind, parentID, value, exceptID, field, what string) error {
-	t, err := c.tx.Taken(kind, parentID, value, exceptID)
+	if kind == "domain" {
+		t, err := c.tx.Taken(kind, parentID, value, exceptID)
+		if err != nil {
+			return err
+		}
+		if t {
+			return conflict(field, "%s %q is already taken.", what, value)
+		}
+		return nil
+	}
+	names, err := c.tx.NamesIn(kind, parentID, exceptID)
 	if err != nil {
 		return err
 	}
-	if t {
-		return conflict(field, "%s %q is already taken.", what, value)
+	for _, n := range names {
+		if rules.SameName(n, value) {
+			if n != value {
+				return conflict(field, "%s %q is already taken (as %q, the same name in another Unicode normalisation).", what, value, n)
+			}
+			return conflict(field, "%s %q is already taken.", what, value)
+		}
 	}
 	return nil
+}
+
+// byName is the keep filter of a ?name= look-up: names compared as rules.SameName.
+func byName[T any](name string, nameOf func(T) string, also func(T) bool) func(T) bool {
+	return func(v T) bool {
+		if name != "" && !rules.SameName(nameOf(v), name) {
+			return false
+		}
+		return also == nil || also(v)
+	}
 }
 
 // changed lists the fields a PATCH sets, for audit details.

@@ -351,10 +351,10 @@ func collect[T any](a *as, path string) []T {
 func TestPaginationOfJoinedAndFilteredLists(t *testing.T) {
 	srv := testserver.Start(t)
 	w := newWorld(t, srv, "free")
-	if ms := collect[api.OrganizationMembership](w.viewer, "/v1/organizations/"+w.org.ID+"/memberships"); len(ms) != 7 {
+	if ms := collect[api.OrganizationMembership](w.orgAdmin, "/v1/organizations/"+w.org.ID+"/memberships"); len(ms) != 7 {
 		t.Errorf("%d organization memberships, want 7", len(ms))
 	}
-	if us := collect[api.User](w.viewer, "/v1/users"); len(us) != 7 {
+	if us := collect[api.User](w.wsAdmin, "/v1/users"); len(us) != 7 {
 		t.Errorf("%d users sharing an organization, want 7", len(us))
 	}
 	// Filtered in Go by visibility: the editor sees both, the viewer the shared one only.

@@ -8,7 +8,9 @@ func endpoints() map[string]endpoint {
 		"GET /v1/users":                         {mode: modeRead, fn: listUsers},
 		"GET /v1/users/{user_id}":               {mode: modeRead, fn: getUser},
 		"POST /v1/admin/users":                  {mode: modeCreate, fn: adminCreateUser},
-		"POST /v1/admin/users/{user_id}/tokens": {mode: modeCreate, fn: adminCreateToken},
+		"POST /v1/admin/users/{user_id}/tokens": {mode: modeCreate, fn: adminCreateToken, replay: replayCreateToken},
+		"GET /v1/tokens":                        {mode: modeRead, fn: listTokens},
+		"DELETE /v1/tokens/{token_id}":          {mode: modeWrite, fn: revokeToken},
 
 		"GET /v1/organizations":                      {mode: modeRead, fn: listOrganizations},
 		"POST /v1/organizations":                     {mode: modeCreate, fn: createOrganization},

@@ -18,11 +18,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/store"
 )
 
@@ -33,8 +35,14 @@ const DefaultMaxBodyBytes = 2 << 20
 type Options struct {
 	Store  *store.Store
 	Logger *slog.Logger // nil: discard
-	// RateLimit per token; zero RPS: off.
+	// RateLimit per authenticated user (all its tokens together); zero RPS: off.
 	RateLimit RateLimit
+	// AuthFailureLimit per client address, counting requests whose authentication
+	// failed (no token, an unknown, revoked or expired one); zero RPS: off.
+	AuthFailureLimit RateLimit
+	// BodyReadTimeout bounds the reading of a request body (default
+	// DefaultBodyReadTimeout): a slow body is cut off and its connection closed.
+	BodyReadTimeout time.Duration
 	// Faults injected on purpose (all off by default).
 	Faults Faults
 	// Counters, when set, survive a restart (the test server shares them).
@@ -53,6 +61,9 @@ type Server struct {
 	faults   atomic.Pointer[Faults]
 	maxBody  int64
 	auth     authCache
+	used     lastUse
+	authFail *limiter
+	bodyRead time.Duration
 }
 
 // New builds a server over an open store.
@@ -75,7 +86,14 @@ func New(opts Options) *Server {
 		s.maxBody = DefaultMaxBodyBytes
 	}
 	if opts.RateLimit.RPS > 0 {
-		s.limiter = newLimiter(opts.RateLimit)
+		s.limiter = newLimiter(opts.RateLimit, "for this user")
+	}
+	if opts.AuthFailureLimit.RPS > 0 {
+		s.authFail = newLimiter(opts.AuthFailureLimit, "with a missing or invalid token from this address")
+	}
+	s.bodyRead = opts.BodyReadTimeout
+	if s.bodyRead <= 0 {
+		s.bodyRead = DefaultBodyReadTimeout
 	}
 	f := opts.Faults
 	s.faults.Store(&f)
@@ -114,12 +132,16 @@ func (s *Server) Counters() *Counters { return s.counters }
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
+// LimiterBuckets is how many rate-limit buckets the server holds (request limit and
+// failed-authentication limit together): what a flood of random tokens could grow.
+func (s *Server) LimiterBuckets() int { return s.limiter.size() + s.authFail.size() }
+
 func (s *Server) unmatched(w http.ResponseWriter, r *http.Request) {
 	s.counters.total.Add(1)
 	reqID := newRequestID()
 	w.Header().Set(api.HeaderRequestID, reqID)
 	if s.limiter != nil {
-		if e := s.limiter.allow(s.limitKey(r), w.Header()); e != nil {
+		if e := s.limiter.allow("addr:"+remoteHost(r), w.Header()); e != nil {
 			writeError(w, e, reqID)
 			return
 		}
@@ -153,19 +175,25 @@ const (
 )
 
 type endpoint struct {
-	mode  mode
-	fn    func(*call) (*reply, error)
-	route api.Route
-	key   string
+	mode mode
+	fn   func(*call) (*reply, error)
+	// replay, when set, answers a replayed create from what the create stored
+	// (reply.stored) instead of replaying the first answer (a token's secret is never
+	// stored).
+	replay func(c *call, stored []byte) (*reply, error)
+	route  api.Route
+	key    string
 }
 
 // call is one request inside its transaction.
 type call struct {
-	ctx  context.Context
-	r    *http.Request
-	tx   *store.Tx
-	user store.User
-	body []byte
+	ctx     context.Context
+	r       *http.Request
+	tx      *store.Tx
+	user    store.User
+	body    []byte
+	s       *Server
+	revoked bool // a token was revoked: the auth cache forgets what it knew
 }
 
 func (c *call) path(name string) string { return c.r.PathValue(name) }
@@ -177,7 +205,8 @@ func (c *call) query(name string) string {
 type reply struct {
 	status  int
 	body    any
-	version int64 // > 0: sent as ETag
+	version int64  // > 0: sent as ETag
+	stored  []byte // what the idempotency store keeps of a create, when not the answer
 }
 
 func ok(body any, version int64) (*reply, error) {
@@ -205,14 +234,42 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 			"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", reqID)
 	}()
 	fail := func(e *apiError) { writeError(w, e, reqID) }
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler { //nolint:errorlint // a sentinel value, compared as net/http does
+				panic(v)
+			}
+			s.log.Error("handler panic", "route", ep.route.Pattern, "request_id", reqID, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			if sw.status == 0 {
+				w.Header().Set("Connection", "close")
+				fail(&apiError{status: http.StatusInternalServerError, code: api.CodeInternal, msg: "Internal error."})
+			}
+		}
+	}()
+	// A slow body cannot hold the connection: reading it (also the rest of a body left
+	// unread by a refusal) ends at the deadline, and the connection is closed.
+	hasBody := r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut
+	rc := http.NewResponseController(w)
+	if hasBody {
+		_ = rc.SetReadDeadline(start.Add(s.bodyRead)) // not every writer supports it (tests' recorders)
+	}
 
+	gen := s.auth.generation()
 	token, hasToken := bearer(r)
 	hash := ""
 	if hasToken {
 		hash = store.HashToken(token)
 	}
+	user, authErr := s.identify(r.Context(), hasToken, hash, gen, r)
+	if authErr != nil {
+		// Refused before the body is read: close the connection rather than read the
+		// rest of a body nobody will use.
+		w.Header().Set("Connection", "close")
+		fail(authErr)
+		return
+	}
 	if s.limiter != nil {
-		if e := s.limiter.allow(s.limitKey(r), w.Header()); e != nil {
+		if e := s.limiter.allow("usr:"+user.ID, w.Header()); e != nil {
 			fail(e)
 			return
 		}
@@ -222,21 +279,21 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		fail(e)
 		return
 	}
-	if !hasToken {
-		fail(&apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "Missing or malformed Authorization header: use \"Authorization: Bearer <token>\"."})
-		return
-	}
 
 	var body []byte
-	if r.Method == http.MethodPost || r.Method == http.MethodPatch || r.Method == http.MethodPut {
+	if hasBody {
 		var err error
 		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+		if err == nil {
+			_ = rc.SetReadDeadline(time.Time{}) // read in time: the handler's own time is not the body's
+		}
 		if err != nil {
 			var mbe *http.MaxBytesError
+			w.Header().Set("Connection", "close")
 			if errors.As(err, &mbe) {
 				fail(badRequest("The request body is larger than %d bytes.", s.maxBody))
 			} else {
-				fail(badRequest("The request body could not be read."))
+				fail(badRequest("The request body could not be read (in %s).", s.bodyRead))
 			}
 			return
 		}
@@ -254,12 +311,23 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		rep      *reply
 		encoded  []byte
 		replayed *store.Reply
+		rebuilt  bool // a replay answered by ep.replay
+		revoked  bool
+		touched  map[string]time.Time
 	)
 	run := func(tx *store.Tx) error {
-		rep, encoded, replayed = nil, nil, nil
-		user, err := s.authenticate(tx, hash)
+		rep, encoded, replayed, rebuilt, revoked = nil, nil, nil, false, false
+		user, err := s.authenticate(tx, hash, gen)
 		if err != nil {
 			return err
+		}
+		if ep.mode != modeRead {
+			// Writes store the tokens' last uses that reads only remembered.
+			s.used.restore(touched)
+			touched = s.used.drain()
+			if err := tx.TouchTokens(touched); err != nil {
+				return err
+			}
 		}
 		if user.Status != "active" {
 			if ep.mode == modeRead {
@@ -279,23 +347,37 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 					return &apiError{status: http.StatusUnprocessableEntity, code: api.CodeIdempotencyReused,
 						msg: "This Idempotency-Key was already used with another request; use a new key for a new request."}
 				}
-				replayed = &prev
-				return nil
+				if ep.replay == nil {
+					replayed = &prev
+					return nil
+				}
+				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+				if rep, err = ep.replay(c, prev.Body); err != nil {
+					return err
+				}
+				rebuilt = true
+				encoded, err = json.Marshal(rep.body)
+				return err
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
-		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body}
+		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
 		if rep, err = ep.fn(c); err != nil {
 			return err
 		}
+		revoked = c.revoked
 		if rep.body != nil {
 			if encoded, err = json.Marshal(rep.body); err != nil {
 				return err
 			}
 		}
 		if idemKey != "" {
-			return tx.PutIdempotentReply(user.ID, idemKey, store.Reply{Fingerprint: fp, Status: rep.status, ETag: etag(rep.version), Body: encoded})
+			stored := encoded
+			if rep.stored != nil {
+				stored = rep.stored
+			}
+			return tx.PutIdempotentReply(user.ID, idemKey, store.Reply{Fingerprint: fp, Status: rep.status, ETag: etag(rep.version), Body: stored})
 		}
 		return nil
 	}
@@ -309,6 +391,12 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		err = s.store.Write(r.Context(), run)
+		if err != nil {
+			s.used.restore(touched)
+		}
+		if err == nil && revoked {
+			s.auth.invalidate()
+		}
 	}
 	if err != nil {
 		e := toAPIError(err)
@@ -328,6 +416,9 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	if rebuilt {
+		w.Header().Set(api.HeaderIdempotentReplay, "true")
+	}
 	if replayed != nil {
 		w.Header().Set(api.HeaderIdempotentReplay, "true")
 		if replayed.ETag != "" {
@@ -342,28 +433,44 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	writeBody(w, rep.status, encoded)
 }
 
-// authenticate finds the token's user (the positive answer is cached: tokens are never
-// revoked or moved, and users are never deleted).
-func (s *Server) authenticate(tx *store.Tx, hash string) (store.User, error) {
-	if u, ok := s.auth.get(hash); ok {
-		return u, nil
+// authenticate finds the token's user. The positive answer is cached (users are never
+// deleted) until a token is revoked; an expired token is refused at once, cached or
+// not (rule 13). gen is the cache's generation when the request began.
+func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User, error) {
+	e, ok := s.auth.get(hash)
+	if !ok {
+		k, err := tx.TokenByHash(hash)
+		if errors.Is(err, store.ErrNotFound) {
+			return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid (unknown or revoked)."}
+		}
+		if err != nil {
+			return store.User{}, err
+		}
+		u, err := tx.UserByID(k.UserID)
+		if err != nil {
+			return u, err
+		}
+		e = authEntry{user: u, tokenID: k.ID, expires: k.ExpiresAt, gen: gen}
+		if u.Status == "active" {
+			s.auth.put(hash, e)
+		}
 	}
-	u, err := tx.UserByTokenHash(hash)
-	if errors.Is(err, store.ErrNotFound) {
-		return u, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid."}
+	return s.admit(e)
+}
+
+// admit accepts a known token unless it has expired, and records its use.
+func (s *Server) admit(e authEntry) (store.User, error) {
+	now := time.Now()
+	if rules.TokenExpired(e.expires, now) {
+		return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: rules.TokenExpiredMessage(e.expires)}
 	}
-	if err != nil {
-		return u, err
-	}
-	if u.Status == "active" {
-		s.auth.put(hash, u)
-	}
-	return u, nil
+	s.used.record(e.tokenID, now)
+	return e.user, nil
 }
 
 func (s *Server) activate(ctx context.Context, hash string) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
-		u, err := s.authenticate(tx, hash)
+		u, err := s.authenticate(tx, hash, s.auth.generation())
 		if err != nil || u.Status == "active" {
 			return err
 		}
@@ -395,12 +502,44 @@ func bearer(r *http.Request) (string, bool) {
 	return token, token != ""
 }
 
-// limitKey is the rate-limit bucket of a request: its token's hash, else its address.
-func (s *Server) limitKey(r *http.Request) string {
-	if token, ok := bearer(r); ok {
-		return "tok:" + store.HashToken(token)
+// identify authenticates a request before its transaction (so that the rate limit is
+// the user's): the auth cache, or a read of the token. A failure counts against the
+// client address's failed-authentication limit; once that is exhausted, a request
+// whose token is not one the server already knows is refused (429) without looking it
+// up, while known tokens from the same address keep working.
+func (s *Server) identify(ctx context.Context, hasToken bool, hash string, gen uint64, r *http.Request) (store.User, *apiError) {
+	addr := "addr:" + remoteHost(r)
+	var err error
+	var user store.User
+	cached, known := s.auth.get(hash)
+	switch {
+	case hasToken && known:
+		user, err = s.admit(cached)
+	case s.authFail != nil && s.authFail.exhausted(addr) != nil:
+		return store.User{}, s.authFail.exhausted(addr)
+	case !hasToken:
+		err = &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "Missing or malformed Authorization header: use \"Authorization: Bearer <token>\"."}
+	default:
+		err = s.store.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			user, err = s.authenticate(tx, hash, gen)
+			return err
+		})
 	}
-	return "ip:" + remoteHost(r)
+	if err == nil {
+		return user, nil
+	}
+	e := toAPIError(err)
+	if e.status >= 500 {
+		s.log.Error("authentication failed", "error", err.Error())
+		return store.User{}, e
+	}
+	if s.authFail != nil {
+		if limited := s.authFail.allow(addr, nil); limited != nil {
+			return store.User{}, limited
+		}
+	}
+	return store.User{}, e
 }
 
 func remoteHost(r *http.Request) string {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
@@ -34,7 +35,7 @@ func (s *Store) Bootstrap(ctx context.Context, token string) (userID string, err
 			return err
 		}
 		userID = admin.ID
-		if _, err := tx.InsertToken(admin.ID, hash, "bootstrap"); err != nil {
+		if _, err := tx.InsertToken(admin.ID, hash, "bootstrap", "bootstrap", time.Time{}); err != nil {
 			return err
 		}
 		return tx.InsertAuditEvent(&api.AuditEvent{ActorID: admin.ID, Action: "token_created", EntityType: "user", EntityID: admin.ID})
@@ -72,7 +73,7 @@ func (s *Store) IssueToken(ctx context.Context, email, name, description string)
 			return err
 		}
 		userID = u.ID
-		if _, err := tx.InsertToken(u.ID, HashToken(token), description); err != nil {
+		if _, err := tx.InsertToken(u.ID, HashToken(token), "", description, time.Time{}); err != nil {
 			return err
 		}
 		return tx.InsertAuditEvent(&api.AuditEvent{ActorID: u.ID, Action: "token_created", EntityType: "user", EntityID: u.ID})

@@ -102,6 +102,74 @@ func (t *Tx) UserByTokenHash(hash string) (User, error) {
 	return t.oneUser(`id = (SELECT user_id FROM tokens WHERE hash = ?)`, hash)
 }
 
+// Token is a token's record; its secret is never stored, only its hash.
+type Token struct {
+	ID, UserID, Name, Description string
+	CreatedAt                     time.Time
+	ExpiresAt, LastUsedAt         time.Time // zero: never
+}
+
+// API is the token as the API shows it (without the secret).
+func (k Token) API() api.Token {
+	out := api.Token{ID: k.ID, UserID: k.UserID, Name: k.Name, Description: k.Description, CreatedAt: k.CreatedAt}
+	if !k.ExpiresAt.IsZero() {
+		e := k.ExpiresAt
+		out.ExpiresAt = &e
+	}
+	if !k.LastUsedAt.IsZero() {
+		l := k.LastUsedAt
+		out.LastUsedAt = &l
+	}
+	return out
+}
+
+const tokenCols = `seq, id, user_id, name, description, created_at, expires_at, last_used_at`
+
+func optTime(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return toTime(n)
+}
+
+func scanToken(r scanner) (Token, int64, error) {
+	var k Token
+	var seq, c, e, l int64
+	err := r.Scan(&seq, &k.ID, &k.UserID, &k.Name, &k.Description, &c, &e, &l)
+	k.CreatedAt, k.ExpiresAt, k.LastUsedAt = toTime(c), optTime(e), optTime(l)
+	return k, seq, err
+}
+
+// TokenByHash returns the token with this hash.
+func (t *Tx) TokenByHash(hash string) (Token, error) {
+	return one(t, `SELECT `+tokenCols+` FROM tokens WHERE hash = ?`, scanToken, hash)
+}
+
+// TokenByID returns a token.
+func (t *Tx) TokenByID(id string) (Token, error) {
+	return one(t, `SELECT `+tokenCols+` FROM tokens WHERE id = ?`, scanToken, id)
+}
+
+// ListTokens lists a user's tokens (every user's when userID is empty).
+func (t *Tx) ListTokens(userID string, after int64, limit int) ([]Token, int64, error) {
+	return listPage(t, `SELECT `+tokenCols+` FROM tokens WHERE (? = '' OR user_id = ?)`, []any{userID, userID}, after, limit, scanToken, nil)
+}
+
+// DeleteToken revokes a token: its hash is gone, so it authenticates no more.
+func (t *Tx) DeleteToken(id string) error {
+	return t.updated(t.exec(`DELETE FROM tokens WHERE id = ?`, id))
+}
+
+// TouchTokens records tokens' last uses (token id → time), never moving one back.
+func (t *Tx) TouchTokens(used map[string]time.Time) error {
+	for id, at := range used {
+		if _, err := t.exec(`UPDATE tokens SET last_used_at = max(last_used_at, ?) WHERE id = ?`, at.UnixNano(), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // InsertUser creates a user; email must already be normalised.
 func (t *Tx) InsertUser(email, name, status string, platformAdmin bool) (User, error) {
 	u := User{User: api.User{ID: NewID("usr"), Email: email, Name: name, Status: status, CreatedAt: toTime(now())}, PlatformAdmin: platformAdmin}
@@ -119,11 +187,17 @@ func (t *Tx) ActivateUser(id string) error {
 	return err
 }
 
-// InsertToken stores a token's hash for a user and returns the token's id.
-func (t *Tx) InsertToken(userID, hash, description string) (string, error) {
-	id := NewID("tok")
-	_, err := t.exec(`INSERT INTO tokens (id, user_id, hash, description, created_at) VALUES (?, ?, ?, ?, ?)`, id, userID, hash, description, now())
-	return id, err
+// InsertToken stores a token's hash for a user (expiresAt zero: never) and returns the
+// token's record.
+func (t *Tx) InsertToken(userID, hash, name, description string, expiresAt time.Time) (Token, error) {
+	k := Token{ID: NewID("tok"), UserID: userID, Name: name, Description: description, CreatedAt: toTime(now()), ExpiresAt: expiresAt}
+	var exp int64
+	if !expiresAt.IsZero() {
+		exp = expiresAt.UnixNano()
+	}
+	_, err := t.exec(`INSERT INTO tokens (id, user_id, hash, name, description, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, userID, hash, name, description, k.CreatedAt.UnixNano(), exp)
+	return k, err
 }
 
 // TokenExists reports whether a token hash is known.
@@ -136,19 +210,46 @@ func (t *Tx) FirstPlatformAdmin() (User, error) {
 	return t.oneUser(`platform_admin = 1 ORDER BY seq LIMIT 1`)
 }
 
-// SharesOrganization reports whether two users belong to a common organization.
-func (t *Tx) SharesOrganization(a, b string) (bool, error) {
-	return t.exists(`SELECT 1 FROM org_memberships x JOIN org_memberships y ON x.org_id = y.org_id WHERE x.user_id = ? AND y.user_id = ? LIMIT 1`, a, b)
+// MemberOfAny reports whether a user belongs to one of the organizations orgIDs.
+func (t *Tx) MemberOfAny(userID string, orgIDs []string) (bool, error) {
+	return t.exists(`SELECT 1 FROM org_memberships WHERE user_id = ? AND org_id IN (SELECT value FROM json_each(?)) LIMIT 1`, userID, jsonList(orgIDs))
 }
 
-// ListUsers lists users, all of them or those sharing an organization with callerID,
-// optionally only the one with a (normalised) email.
-func (t *Tx) ListUsers(callerID string, all bool, email string, after int64, limit int) ([]User, int64, error) {
+// OrganizationRoles returns a user's role in each organization it belongs to.
+func (t *Tx) OrganizationRoles(userID string) (map[string]string, error) {
+	rows, err := t.query(`SELECT org_id, role FROM org_memberships WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var org, role string
+		if err := rows.Scan(&org, &role); err != nil {
+			return nil, err
+		}
+		out[org] = role
+	}
+	return out, rows.Err()
+}
+
+// jsonList encodes ids as a JSON array for json_each (one statement whatever the count).
+func jsonList(ids []string) string {
+	if ids == nil {
+		ids = []string{}
+	}
+	b, _ := json.Marshal(ids) // strings always encode
+	return string(b)
+}
+
+// ListUsers lists users, all of them or callerID and the members of the organizations
+// orgIDs, optionally only the one with a (normalised) email.
+func (t *Tx) ListUsers(callerID string, all bool, orgIDs []string, email string, after int64, limit int) ([]User, int64, error) {
 	q := `SELECT ` + userCols + ` FROM users WHERE 1=1`
 	var args []any
 	if !all {
-		q += ` AND (id = ? OR id IN (SELECT y.user_id FROM org_memberships x JOIN org_memberships y ON x.org_id = y.org_id WHERE x.user_id = ?))`
-		args = append(args, callerID, callerID)
+		q += ` AND (id = ? OR id IN (SELECT user_id FROM org_memberships WHERE org_id IN (SELECT value FROM json_each(?))))`
+		args = append(args, callerID, jsonList(orgIDs))
 	}
 	if email != "" {
 		q += ` AND email = ?`
@@ -212,15 +313,16 @@ func (t *Tx) DeleteOrganization(id string) error {
 	return t.updated(t.exec(`DELETE FROM organizations WHERE id = ?`, id))
 }
 
-// ListOrganizations lists the organizations a user belongs to, optionally by name.
-func (t *Tx) ListOrganizations(userID, name string, after int64, limit int) ([]api.Organization, int64, error) {
+// ListOrganizations lists the organizations a user belongs to, optionally by exact
+// name; keep, when not nil, filters them.
+func (t *Tx) ListOrganizations(userID, name string, after int64, limit int, keep func(api.Organization) bool) ([]api.Organization, int64, error) {
 	q := `SELECT ` + orgCols + ` FROM organizations WHERE id IN (SELECT org_id FROM org_memberships WHERE user_id = ?)`
 	args := []any{userID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanOrg, nil)
+	return listPage(t, q, args, after, limit, scanOrg, keep)
 }
 
 func (t *Tx) updated(res sql.Result, err error) error {
@@ -269,6 +371,23 @@ func (t *Tx) CountWorkspaces(orgID string) (int, error) {
 	var n int
 	err := t.row(`SELECT count(*) FROM workspaces WHERE org_id = ?`, []any{orgID}, &n)
 	return n, err
+}
+
+// NamesIn returns the names of the rows of a kind under a parent ("organization":
+// every organization; "workspace", "team": an organization's; "credential": a
+// workspace's), except the row exceptID.
+func (t *Tx) NamesIn(kind, parentID, exceptID string) ([]string, error) {
+	switch kind {
+	case "organization":
+		return t.strings(`SELECT name FROM organizations WHERE id <> ?`, exceptID)
+	case "workspace":
+		return t.strings(`SELECT name FROM workspaces WHERE org_id = ? AND id <> ?`, parentID, exceptID)
+	case "team":
+		return t.strings(`SELECT name FROM teams WHERE org_id = ? AND id <> ?`, parentID, exceptID)
+	case "credential":
+		return t.strings(`SELECT name FROM credentials WHERE workspace_id = ? AND id <> ?`, parentID, exceptID)
+	}
+	return nil, fmt.Errorf("store: unknown kind %q", kind)
 }
 
 // Taken reports whether a name (or another unique value) is used by another row.
@@ -463,15 +582,16 @@ func (t *Tx) DeleteWorkspace(id string) error {
 	return t.updated(t.exec(`DELETE FROM workspaces WHERE id = ?`, id))
 }
 
-// ListWorkspaces lists an organization's workspaces, optionally by name.
-func (t *Tx) ListWorkspaces(orgID, name string, after int64, limit int) ([]api.Workspace, int64, error) {
+// ListWorkspaces lists an organization's workspaces, optionally by name; keep, when
+// not nil, decides which the caller sees.
+func (t *Tx) ListWorkspaces(orgID, name string, after int64, limit int, keep func(api.Workspace) bool) ([]api.Workspace, int64, error) {
 	q := `SELECT ` + wsCols + ` FROM workspaces WHERE org_id = ?`
 	args := []any{orgID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanWorkspace, nil)
+	return listPage(t, q, args, after, limit, scanWorkspace, keep)
 }
 
 // CredentialNamesInWorkspace names the credentials whose home is a workspace.
@@ -520,15 +640,16 @@ func (t *Tx) DeleteTeam(id string) error {
 	return t.updated(t.exec(`DELETE FROM teams WHERE id = ?`, id))
 }
 
-// ListTeams lists an organization's teams, optionally by name.
-func (t *Tx) ListTeams(orgID, name string, after int64, limit int) ([]api.Team, int64, error) {
+// ListTeams lists an organization's teams, optionally by exact name; keep, when not
+// nil, filters them.
+func (t *Tx) ListTeams(orgID, name string, after int64, limit int, keep func(api.Team) bool) ([]api.Team, int64, error) {
 	q := `SELECT ` + teamCols + ` FROM teams WHERE org_id = ?`
 	args := []any{orgID}
 	if name != "" {
 		q += ` AND name = ?`
 		args = append(args, name)
 	}
-	return listPage(t, q, args, after, limit, scanTeam, nil)
+	return listPage(t, q, args, after, limit, scanTeam, keep)
 }
 
 // ---------------------------------------------------------------------------

@@ -157,6 +157,12 @@ CREATE TABLE idempotency_keys (
 	PRIMARY KEY (user_id, key)
 );
 `,
+	// 2: tokens get a name, an optional expiry and a last use (rule 13).
+	`
+ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;   -- 0: never
+ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0; -- 0: never used
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -43,8 +43,11 @@ type Server struct {
 }
 
 type options struct {
-	faults    server.Faults
-	rateLimit server.RateLimit
+	faults      server.Faults
+	rateLimit   server.RateLimit
+	authFailure server.RateLimit
+	bodyRead    time.Duration
+	http        server.HTTPLimits
 }
 
 // Option configures Start.
@@ -57,6 +60,18 @@ func WithFaults(f server.Faults) Option { return func(o *options) { o.faults = f
 func WithRateLimit(rps float64, burst int) Option {
 	return func(o *options) { o.rateLimit = server.RateLimit{RPS: rps, Burst: burst} }
 }
+
+// WithAuthFailureLimit turns on the per-address limit of failed authentications.
+func WithAuthFailureLimit(rps float64, burst int) Option {
+	return func(o *options) { o.authFailure = server.RateLimit{RPS: rps, Burst: burst} }
+}
+
+// WithBodyReadTimeout sets the deadline for reading a request body.
+func WithBodyReadTimeout(d time.Duration) Option { return func(o *options) { o.bodyRead = d } }
+
+// WithHTTPLimits sets the HTTP server's timeouts and connection cap (zero fields: the
+// defaults of server.DefaultHTTPLimits).
+func WithHTTPLimits(l server.HTTPLimits) Option { return func(o *options) { o.http = l } }
 
 // Start runs a server on a fresh database until the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -90,8 +105,10 @@ func (s *Server) start(ln net.Listener) error {
 		return err
 	}
 	ln = &holdingListener{Listener: ln, s: s}
-	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, Faults: s.opts.faults, Counters: s.counters})
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, AuthFailureLimit: s.opts.authFailure,
+		BodyReadTimeout: s.opts.bodyRead, Faults: s.opts.faults, Counters: s.counters})
+	hs := server.NewHTTPServer(srv, s.opts.http, nil)
+	ln = server.LimitListener(ln, s.opts.http.MaxConnections)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -204,6 +221,13 @@ func (s *Server) TotalRequests() int64 { return s.counters.Total() }
 
 // ResetCounters zeroes the request counters.
 func (s *Server) ResetCounters() { s.counters.Reset() }
+
+// LimiterBuckets is how many rate-limit buckets the running server holds.
+func (s *Server) LimiterBuckets() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.srv.LimiterBuckets()
+}
 
 // Store is the open store (for tests that check storage directly).
 func (s *Server) Store() *store.Store {

@@ -1,0 +1,34 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/url"
+
+	"github.com/flero/terraform-provider-flero/internal/api"
+)
+
+// ErrTokenAlreadyIssued: a token creation was replayed (its first answer was lost); the
+// token exists, and its secret was shown once, in that lost answer. Revoke it
+// (Tokens.Revoke) and create another.
+var ErrTokenAlreadyIssued = errors.New("flero: the token was already issued and its secret is shown once; revoke it and create another")
+
+// TokensService lists and revokes API tokens (GET /v1/tokens, DELETE /v1/tokens/{id}):
+// one's own, or any user's for a platform admin. Tokens are minted by
+// AdminService.CreateToken.
+type TokensService struct{ c *Client }
+
+// List returns the tokens of a user (the caller's when userID is empty), without
+// their secrets.
+func (s *TokensService) List(ctx context.Context, userID string) ([]api.Token, error) {
+	var q url.Values
+	if userID != "" {
+		q = url.Values{"user_id": {userID}}
+	}
+	return list[api.Token](ctx, s.c, pathf("/v1/tokens"), q)
+}
+
+// Revoke revokes a token: it is refused from then on.
+func (s *TokensService) Revoke(ctx context.Context, id string) error {
+	return remove(ctx, s.c, pathf("/v1/tokens/%s", id), WriteOptions{})
+}
