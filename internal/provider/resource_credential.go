@@ -164,7 +164,8 @@ func (r *credentialResource) Create(ctx context.Context, req resource.CreateRequ
 		Data:        secret,
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", credentialName(plan.Name.ValueString()), err, credentialPaths(writeOnly))
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), credentialName(plan.Name.ValueString()), err,
+			[]uniqueValue{credentialUnique(plan)}, nil, credentialPaths(writeOnly))
 		return
 	}
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, credentialFromAPI(cred, plan), cred.Version)

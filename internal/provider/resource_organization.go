@@ -92,7 +92,8 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		SSOEnabled:  plan.SSOEnabled.ValueBool(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", organizationName(plan.Name.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), organizationName(plan.Name.ValueString()), err,
+			[]uniqueValue{{Kind: rules.NameOrganization, Value: plan.Name.ValueString()}}, nil)
 		return
 	}
 	r.Run().ForgetAccess() // the token is now this organization's admin
@@ -175,6 +176,9 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // SSO setting for the resources planned after it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
+	if change == framework.Create && r.Run() != nil {
+		r.checkNameFree(ctx, req, resp, "")
+	}
 	if change == framework.NoChange || change == framework.Create || r.Run() == nil {
 		return // creating an organization needs no right; its creator becomes its admin
 	}
@@ -186,7 +190,11 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	orgID := state.ID.ValueString()
 
 	if change == framework.Delete {
+		r.Run().RecordDeletion(orgID)
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			checkOrganizationEmpty(ctx, &resp.Diagnostics, r.Client(), r.Run(), orgID, state.Name.ValueString())
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			o, err := r.Client().Organizations.Get(ctx, orgID)
 			if err != nil {
@@ -216,6 +224,9 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !plan.Name.Equal(state.Name) {
+		r.checkNameFree(ctx, req, resp, orgID)
+	}
 
 	// Rule 2: the downgrade guard.
 	if plan.Plan.IsUnknown() {
@@ -241,6 +252,14 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	framework.AddViolation(&resp.Diagnostics, rules.CheckPlanChange(state.Name.ValueString(), from, to, names))
+}
+
+// checkNameFree reports at plan time a name that another organization holds (among
+// those the token sees); self is the organization's own id ("" for a create).
+func (r *organizationResource) checkNameFree(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, self string) {
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), uniqueValue{Kind: rules.NameOrganization, Value: name.ValueString()}, self)
 }
 
 func organizationFromAPI(o *api.Organization) organizationModel {

@@ -103,7 +103,9 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		Role:  plan.Role.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", organizationMembershipName(plan.Email.ValueString()), err)
+		object := organizationMembershipName(plan.Email.ValueString())
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), object, err, nil,
+			&holder{Object: object, ResourceType: "flero_organization_membership", ImportID: plan.OrganizationID.ValueString() + "/" + plan.Email.ValueString()})
 		return
 	}
 	r.Run().RecordOrganizationMembership(m)

@@ -70,7 +70,9 @@ func (r *teamMembershipResource) Create(ctx context.Context, req resource.Create
 
 	m, err := r.Client().TeamMemberships.Create(ctx, plan.TeamID.ValueString(), api.CreateTeamMembershipRequest{UserID: plan.UserID.ValueString()})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString()), err)
+		object := teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString())
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), object, err, nil,
+			&holder{Object: object, ResourceType: "flero_team_membership", ImportID: plan.TeamID.ValueString() + "/" + plan.UserID.ValueString()})
 		return
 	}
 	r.Run().ForgetAccessOfUser(m.UserID) // the user's workspace roles through the team changed

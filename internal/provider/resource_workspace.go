@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -81,7 +82,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		CustomDomain: plan.CustomDomain.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", workspaceName(plan.Name.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), workspaceName(plan.Name.ValueString()), err, workspaceUnique(plan), nil)
 		return
 	}
 	r.Run().RecordWorkspace(ws)
@@ -155,8 +156,15 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	switch change {
 	case framework.Update:
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaceSettings, state.OrganizationID.ValueString(), state.ID.ValueString(), path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			r.checkUnique(ctx, &resp.Diagnostics, changedOnly(plan, state), state.ID.ValueString())
+		}
 	case framework.Delete:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		if !resp.Diagnostics.HasError() {
+			checkWorkspaceEmpty(ctx, &resp.Diagnostics, r.Client(), r.Run(), state.ID.ValueString(), state.Name.ValueString())
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, workspaceName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
@@ -165,11 +173,13 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			return ws.Version, nil
 		})
 	case framework.Replace:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
 		if framework.Known(&resp.Diagnostics, "the token may create workspaces in this organization", framework.ID("organization_id", plan.OrganizationID)) {
 			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, plan.OrganizationID.ValueString(), "", orgPath)
+			r.checkUnique(ctx, &resp.Diagnostics, plan, state.ID.ValueString())
 		}
 	}
 }
@@ -183,6 +193,36 @@ func workspaceFromAPI(w *api.Workspace) workspaceModel {
 		AvatarURL:      types.StringValue(w.AvatarURL),
 		CustomDomain:   types.StringValue(w.CustomDomain),
 	}
+}
+
+// workspaceUnique is what must be unique in a workspace: its name in its organization
+// and its custom domain on the platform (looked for in its organization).
+func workspaceUnique(m workspaceModel) []uniqueValue {
+	org := m.OrganizationID.ValueString()
+	return []uniqueValue{
+		{Kind: rules.NameWorkspace, Parent: org, Value: m.Name.ValueString()},
+		{Kind: rules.NameCustomDomain, Parent: org, Value: m.CustomDomain.ValueString()},
+	}
+}
+
+// checkUnique reports at plan time a name or custom domain that another workspace
+// holds; self is the workspace's own id ("" for a create).
+func (r *workspaceResource) checkUnique(ctx context.Context, diags *diag.Diagnostics, m workspaceModel, self string) {
+	for _, v := range workspaceUnique(m) {
+		checkNameFree(ctx, diags, r.Client(), r.Run(), v, self)
+	}
+}
+
+// changedOnly keeps the unique values an update changes (the others are already the
+// workspace's own).
+func changedOnly(plan, state workspaceModel) workspaceModel {
+	if plan.Name.Equal(state.Name) {
+		plan.Name = types.StringNull()
+	}
+	if plan.CustomDomain.Equal(state.CustomDomain) {
+		plan.CustomDomain = types.StringNull()
+	}
+	return plan
 }
 
 func workspaceName(name string) string { return fmt.Sprintf("workspace %q", name) }

@@ -98,7 +98,10 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		Role:   plan.Role.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", plan.describe(), err)
+		principalType, principalID := plan.principal()
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), plan.describe(), err, nil,
+			&holder{Object: plan.describe(), ResourceType: "flero_workspace_membership",
+				ImportID: plan.WorkspaceID.ValueString() + "/" + principalType + "/" + principalID})
 		return
 	}
 	r.forgetAccess(ctx, m.PrincipalType, m.PrincipalID)
@@ -282,8 +285,8 @@ func (r *workspaceMembershipResource) checkTeamInOrganization(ctx context.Contex
 		framework.AddLookupError(diags, at, "organization "+ws.OrganizationID, err)
 		return
 	}
-	who := fmt.Sprintf("team %q", team.Name)
-	if v := rules.CheckPrincipalInOrganization(org.Name, who, team.OrganizationID == ws.OrganizationID); v != nil {
+	who := fmt.Sprintf("team %q (%s)", team.Name, team.ID)
+	if v := rules.CheckTeamInOrganization(org.Name, who, team.OrganizationID == ws.OrganizationID); v != nil {
 		framework.AddViolationAt(diags, v, at)
 	}
 }
