@@ -17,10 +17,13 @@ import (
 // Rule 9 at plan time: deleting a workspace that still holds credentials, or an
 // organization that still has workspaces, is refused by the API. The plan of the
 // destroy lists what the workspace or organization holds, as the token sees it, less
-// what this run plans to delete (planrun's deletions: Terraform plans the destroy of a
-// credential before the destroy of its workspace), and reports what remains, with
-// each object's id. A failed look-up says nothing: the API checks the rule at apply.
-// A replacement is not checked: the dependents' own replacements are planned after it.
+// what this run plans to delete, and decides with what the run knows (planrun's
+// fates): an object this run keeps, or (in `terraform destroy`, which plans the
+// destroy of dependents first) one it has not planned to delete, makes an error that
+// names them; in a normal plan, whose destroys Terraform plans in no set order, an
+// object not planned yet may still be destroyed by this run: a warning names it
+// instead. A failed look-up says nothing: the API checks the rule at apply. A
+// replacement is not checked: the dependents' own replacements are planned after it.
 
 // leftBehind is an object a deletion would leave behind.
 type leftBehind struct{ Name, ID string }
@@ -31,13 +34,11 @@ func checkWorkspaceEmpty(ctx context.Context, diags *diag.Diagnostics, c *client
 	if err != nil {
 		return
 	}
-	var left []leftBehind
-	for _, cr := range creds {
-		if !run.PlannedDeletion(cr.ID) {
-			left = append(left, leftBehind{cr.Name, cr.ID})
-		}
+	held := make([]leftBehind, len(creds))
+	for i, cr := range creds {
+		held[i] = leftBehind{cr.Name, cr.ID}
 	}
-	addLeftBehind(diags, left, func(names []string) *rules.Violation { return rules.CheckDeleteWorkspace(wsName, names) })
+	checkLeftBehind(diags, run, wsID, held, "credentials", func(names []string) *rules.Violation { return rules.CheckDeleteWorkspace(wsName, names) })
 }
 
 // checkOrganizationEmpty is rule 9 for the plan that deletes organization orgID.
@@ -46,17 +47,29 @@ func checkOrganizationEmpty(ctx context.Context, diags *diag.Diagnostics, c *cli
 	if err != nil {
 		return
 	}
-	var left []leftBehind
-	for _, w := range wss {
-		if !run.PlannedDeletion(w.ID) {
-			left = append(left, leftBehind{w.Name, w.ID})
-		}
+	held := make([]leftBehind, len(wss))
+	for i, w := range wss {
+		held[i] = leftBehind{w.Name, w.ID}
 	}
-	addLeftBehind(diags, left, func(names []string) *rules.Violation { return rules.CheckDeleteOrganization(orgName, names) })
+	checkLeftBehind(diags, run, orgID, held, "workspaces", func(names []string) *rules.Violation { return rules.CheckDeleteOrganization(orgName, names) })
 }
 
-func addLeftBehind(diags *diag.Diagnostics, left []leftBehind, check func(names []string) *rules.Violation) {
-	sort.Slice(left, func(i, j int) bool { return left[i].Name < left[j].Name })
+// checkLeftBehind reports what the deletion of object id would leave behind of held.
+func checkLeftBehind(diags *diag.Diagnostics, run *planrun.Cache, id string, held []leftBehind, what string, check func(names []string) *rules.Violation) {
+	unordered := run.Refreshed(id)
+	var left []leftBehind
+	certain := false
+	for _, h := range held {
+		switch run.FateOf(h.ID) {
+		case planrun.FateDeleted:
+			continue
+		case planrun.FateKept:
+			certain = true
+		default:
+			certain = certain || !unordered
+		}
+		left = append(left, h)
+	}
 	names := make([]string, len(left))
 	for i, l := range left {
 		names[i] = l.Name
@@ -65,9 +78,22 @@ func addLeftBehind(diags *diag.Diagnostics, left []leftBehind, check func(names 
 	if v == nil {
 		return
 	}
+	sort.Slice(left, func(i, j int) bool { return left[i].Name < left[j].Name })
+	list := listLeftBehind(left)
+	if certain {
+		framework.AddViolation(diags, &rules.Violation{Code: v.Code, Kind: v.Kind, Field: v.Field, Message: v.Message +
+			"\n\nThis run does not destroy them (they were made outside this configuration, or it keeps them):" + list +
+			"\nDelete them first, or import them into this configuration so that this run destroys them too."})
+		return
+	}
+	diags.AddWarning("Deletion may be refused at apply",
+		fmt.Sprintf("This run has not planned (so far) to destroy these %s, and Terraform plans the removal of resources in no set order, "+
+			"so the provider cannot tell yet whether they are destroyed by this run too:%s\n"+
+			"If they are not (made outside this configuration, or kept by it), the apply will be refused: %s", what, list, v.Message))
+}
+
+func listLeftBehind(left []leftBehind) string {
 	var b strings.Builder
-	b.WriteString(v.Message)
-	b.WriteString("\n\nThis run does not destroy them (they were made outside this configuration, or it keeps them):")
 	for i, l := range left {
 		if i == 10 {
 			fmt.Fprintf(&b, "\n  … and %d more", len(left)-10)
@@ -75,6 +101,5 @@ func addLeftBehind(diags *diag.Diagnostics, left []leftBehind, check func(names 
 		}
 		fmt.Fprintf(&b, "\n  - %q (%s)", l.Name, l.ID)
 	}
-	b.WriteString("\nDelete them first, or import them into this configuration so that this run destroys them too.")
-	framework.AddViolation(diags, &rules.Violation{Code: v.Code, Kind: v.Kind, Field: v.Field, Message: b.String()})
+	return b.String()
 }

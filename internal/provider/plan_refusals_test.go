@@ -10,6 +10,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 )
 
 // Plan sees what apply will refuse (issue 13, point 2): names already taken, rule 9
@@ -163,4 +164,179 @@ func must[T any](v T, err error) func(t *testing.T) T {
 		}
 		return v
 	}
+}
+
+// TestAccPlanRefusal_workspaceStillHoldsCredentials: rule 9 at plan. `terraform
+// destroy` of a workspace and its managed credential plans both deletions (the
+// credential's first); a credential made outside the configuration stays, so the plan
+// fails naming it, and only it. Once it is gone the destroy succeeds (the test's own
+// destroy, then CheckDestroy).
+func TestAccPlanRefusal_workspaceStillHoldsCredentials(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	config := env.Config(fmt.Sprintf(`
+resource "flero_workspace" "ops" {
+  organization_id = %[1]q
+  name            = "ops"
+}
+
+resource "flero_credential" "managed" {
+  workspace_id    = flero_workspace.ops.id
+  name            = "managed"
+  type            = "api_key"
+  data_wo         = { token = "sk_test_0000" }
+  data_wo_version = 1
+}
+`, org.ID))
+	var ops *api.Workspace
+	var legacy *api.Credential
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Made outside the configuration: a credential in the workspace.
+				PreConfig: func() {
+					ops = must(env.Admin.Workspaces.GetByName(ctx, org.ID, "ops"))(t)
+					legacy = must(env.Admin.Credentials.Create(ctx, ops.ID, api.CreateCredentialRequest{
+						Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+				},
+				Config:  config,
+				Destroy: true,
+				ExpectError: errorMatching(`Workspace is not empty`, `Workspace "ops" still holds credentials: "legacy". Delete or move them first.`,
+					`This run does not destroy them`, `"legacy" (cred_`),
+			},
+			{
+				// The refused destroy deleted nothing; with the outside credential gone,
+				// the configuration is unchanged and the test's destroy succeeds.
+				PreConfig: func() {
+					creds := must(env.Admin.Credentials.List(ctx, ops.ID))(t)
+					if len(creds) != 2 {
+						t.Fatalf("after the refused destroy the workspace holds %d credentials, want 2", len(creds))
+					}
+					if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_organizationStillHasWorkspaces: rule 9 at plan for an
+// organization: `terraform destroy` of an organization and its managed workspace
+// fails at plan when a workspace made outside the configuration remains, naming it;
+// once it is gone, the destroy succeeds.
+func TestAccPlanRefusal_organizationStillHasWorkspaces(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	name := acctest.RandomName("org")
+	config := env.Config(fmt.Sprintf(`
+resource "flero_organization" "acme" {
+  name = %[1]q
+}
+
+resource "flero_workspace" "app" {
+  organization_id = flero_organization.acme.id
+  name            = "app"
+}
+`, name))
+	var org *api.Organization
+	var shadow *api.Workspace
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					org = must(env.Admin.Organizations.GetByName(ctx, name))(t)
+					shadow = must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "shadow"}))(t)
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: errorMatching(`Organization is not empty`, `Organization "`+name+`" still has workspaces: "shadow". Delete them first.`, `"shadow" (ws_`),
+			},
+			{
+				// The refused destroy deleted nothing (the managed workspace is still
+				// there: the plan failed before any apply).
+				PreConfig: func() {
+					wss := must(env.Admin.Workspaces.List(ctx, org.ID))(t)
+					if len(wss) != 2 {
+						t.Fatalf("after the refused destroy the organization has %d workspaces, want 2", len(wss))
+					}
+					if err := env.Admin.Workspaces.Delete(ctx, shadow.ID, client.WriteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_teamOfAnotherOrganization: giving a team of another
+// organization a role in a workspace fails at plan, saying that a team belongs to one
+// organization (no invitation can fix it); a team of the workspace's organization
+// is accepted.
+func TestAccPlanRefusal_teamOfAnotherOrganization(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	acme := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("acme")})
+	globex := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("globex")})
+	ws := must(env.Admin.Workspaces.Create(ctx, acme.ID, api.CreateWorkspaceRequest{Name: "payments"}))(t)
+	foreign := must(env.Admin.Teams.Create(ctx, globex.ID, api.CreateTeamRequest{Name: "auditors"}))(t)
+	membership := func(teamRef string) string {
+		return env.Config(fmt.Sprintf(`
+resource "flero_team" "own" {
+  organization_id = %[1]q
+  name            = "auditors"
+}
+
+resource "flero_workspace_membership" "auditors" {
+  workspace_id = %[2]q
+  team_id      = %[3]s
+  role         = "viewer"
+}
+`, acme.ID, ws.ID, teamRef))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:   membership(fmt.Sprintf("%q", foreign.ID)),
+				PlanOnly: true,
+				ExpectError: errorMatching(`Team "auditors" (`+foreign.ID+`) belongs to another organization than this workspace's ("`+acme.Name+`").`,
+					`A team belongs to one organization`, `Give the role to a team of organization "`+acme.Name+`"`),
+			},
+			{
+				PreConfig: func() {
+					ms := must(env.Admin.WorkspaceMemberships.List(ctx, ws.ID))(t)
+					for _, m := range ms {
+						if m.PrincipalType == "team" {
+							t.Fatalf("the refused plan made a membership: %+v", m)
+						}
+					}
+				},
+				Config: membership("flero_team.own.id"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
 }

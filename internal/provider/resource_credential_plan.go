@@ -45,6 +45,9 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Credential is inactive", rules.InactiveReason(state.Name.ValueString()))
 	}
 
+	if change == framework.NoChange || change == framework.Update {
+		run.RecordKept(state.ID.ValueString())
+	}
 	switch change {
 	case framework.Create:
 		r.planCreate(ctx, run, &resp.Diagnostics, &plan, "")

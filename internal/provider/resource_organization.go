@@ -107,6 +107,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
+	r.Run().RecordRefresh(state.ID.ValueString())
 	org, err := r.Client().Organizations.Get(ctx, state.ID.ValueString())
 	framework.ReadState(ctx, resp, organizationName(state.Name.ValueString()), err, func() (any, int64) { return organizationFromAPI(org), org.Version })
 }

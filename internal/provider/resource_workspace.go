@@ -96,6 +96,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
+	r.Run().RecordRefresh(state.ID.ValueString())
 	ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	framework.ReadState(ctx, resp, workspaceName(state.Name.ValueString()), err, func() (any, int64) { return workspaceFromAPI(ws), ws.Version })
 }
@@ -143,12 +144,18 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // workspace (organization admin; workspace admins and owners may change its settings).
 func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || r.Run() == nil {
+	if r.Run() == nil {
 		return
 	}
 	var plan, state workspaceModel
 	resp.Diagnostics.Append(framework.DecodePlan(ctx, req, &plan, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if change == framework.NoChange || change == framework.Update {
+		r.Run().RecordKept(state.ID.ValueString()) // rule 9: its organization keeps it
+	}
+	if change == framework.NoChange {
 		return
 	}
 	orgPath := path.Root("organization_id")
