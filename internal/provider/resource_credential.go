@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
@@ -188,6 +189,14 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 			return
 		}
+		if me, hidden := r.hiddenFromToken(ctx, state); hidden {
+			// Rule 4: another user's personal credential is not-found to this token.
+			// Keep it as the state holds it (never plan to create it again: its
+			// name is taken in its workspace) and say why.
+			resp.Diagnostics.AddWarning("Credential kept in state: not visible to this token",
+				rules.HiddenPersonalCredential(state.Name.ValueString(), state.ID.ValueString(), state.OwnerID.ValueString(), me))
+			return
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -214,6 +223,29 @@ func (r *credentialResource) ownerLeftOrganization(ctx context.Context, state cr
 	}
 	_, err = run.Organization(ctx, state.OrganizationID.ValueString())
 	return framework.IsNotFound(err)
+}
+
+// hiddenFromToken reports whether a credential the API answers not-found is hidden
+// from the token rather than gone: a personal credential whose owner (as the state
+// records it) is not the token's user is invisible to it (rule 4). When the token may
+// read the organization's audit log (organization admins) and it records the
+// credential's deletion, it is gone. me is the token's user id.
+func (r *credentialResource) hiddenFromToken(ctx context.Context, state credentialModel) (me string, hidden bool) {
+	run := r.Run()
+	if run == nil || state.Scope.ValueString() != string(rules.ScopePersonal) || state.OwnerID.ValueString() == "" {
+		return "", false
+	}
+	u, err := run.Me(ctx)
+	if err != nil || u.ID == state.OwnerID.ValueString() {
+		return "", false
+	}
+	if orgID := state.OrganizationID.ValueString(); orgID != "" {
+		deleted, err := r.Client().Audit.List(ctx, orgID, client.AuditListOptions{Action: "deleted", EntityType: "credential", EntityID: state.ID.ValueString()})
+		if err == nil && len(deleted) > 0 {
+			return u.ID, false
+		}
+	}
+	return u.ID, true
 }
 
 func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
