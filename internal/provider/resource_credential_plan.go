@@ -65,6 +65,9 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	case framework.Delete:
 		run.RecordDeletion(state.ID.ValueString())
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			reviewDeletion(ctx, &resp.Diagnostics, r.Client(), run, state)
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, credentialName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {

@@ -231,7 +231,7 @@ func recordCredentialUse(c *call) (*reply, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	usable := err == nil && (ws.ID == cr.WorkspaceID || (cr.Scope == string(rules.ScopeOrganization) && ws.OrganizationID == cr.OrganizationID))
+	usable := err == nil && rules.CanUseIn(rules.Scope(cr.Scope), cr.WorkspaceID, ws.ID, ws.OrganizationID == cr.OrganizationID)
 	if !usable {
 		return nil, validate(&rules.Violation{Field: "workspace_id", Message: fmt.Sprintf(
 			"Credential %q (scope %s) cannot be used in workspace %s: it is usable only in its home workspace, or in every workspace of its organization when organization-scoped.",
