@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,4 +87,120 @@ func TestAccCredentialCLI_anotherTokenKeepsPersonalCredential(t *testing.T) {
 		t.Errorf("alice's plan:\n%s", flat)
 	}
 	alice.run(t, "destroy", "-auto-approve")
+}
+
+// warningBody returns the text of the plan's warning whose summary is summary: the
+// lines after it up to the end of its box, without the box's margin.
+func warningBody(out, summary string) string {
+	i := strings.Index(out, "Warning: "+summary)
+	if i < 0 {
+		return ""
+	}
+	var lines []string
+	for _, l := range strings.Split(out[i:], "\n")[1:] {
+		if strings.HasPrefix(l, "╵") {
+			break
+		}
+		lines = append(lines, strings.TrimPrefix(strings.TrimPrefix(l, "│"), " "))
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// TestAccCLI_reviewTexts (issue 13, point 5): real `terraform plan` runs show the
+// review of each change that takes or gives access, naming who is affected: a
+// narrowing (the workflows, workspaces, team and people that lose the credential), a
+// widening (those that gain it), a destroy of a credential used recently, and the
+// removal of an organization membership (the personal credentials it deactivates).
+// Each is then applied, and the next plan is empty.
+func TestAccCLI_reviewTexts(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("review"), Plan: "enterprise"})
+	payments := must(env.Admin.Workspaces.Create(ctx, o.ID, api.CreateWorkspaceRequest{Name: "payments"}))(t)
+	growth := must(env.Admin.Workspaces.Create(ctx, o.ID, api.CreateWorkspaceRequest{Name: "growth"}))(t)
+	sandbox := must(env.Admin.Workspaces.Create(ctx, o.ID, api.CreateWorkspaceRequest{Name: "sandbox"}))(t)
+	credentialMember(t, env, o, growth, "bob@example.com", "editor")
+	carolID, _ := env.CreateUser("carol@example.com")
+	must(env.Admin.OrganizationMemberships.Create(ctx, o.ID, api.CreateOrganizationMembershipRequest{Email: "carol@example.com", Role: "member"}))(t)
+	team := must(env.Admin.Teams.Create(ctx, o.ID, api.CreateTeamRequest{Name: "data"}))(t)
+	must(env.Admin.TeamMemberships.Create(ctx, team.ID, api.CreateTeamMembershipRequest{UserID: carolID}))(t)
+	must(env.Admin.WorkspaceMemberships.Create(ctx, sandbox.ID, api.CreateWorkspaceMembershipRequest{TeamID: team.ID, Role: "viewer"}))(t)
+	aliceID, aliceToken := env.CreateUser("alice@example.com")
+
+	tf := newTerraformCLI(t, env, env.Server.AdminToken)
+	tf.setSecret(randomSecret(t))
+	alice := fmt.Sprintf(`
+resource "flero_organization_membership" "alice" {
+  organization_id = %[1]q
+  email           = "alice@example.com"
+  role            = "member"
+}
+`, o.ID)
+	credential := func(scope string) string {
+		return ephemeralSecretVariable + testAccCredentialConfig("stripe-live", scope, dataWO(1), payments.ID)
+	}
+	tf.write(credential("organization") + alice)
+	tf.run(t, "apply", "-auto-approve")
+	id := tf.output(t, "flero_credential.x", "id")
+
+	// Alice, now a member, gets a role in payments and makes a personal credential.
+	must(env.Admin.WorkspaceMemberships.Create(ctx, payments.ID, api.CreateWorkspaceMembershipRequest{UserID: aliceID, Role: "editor"}))(t)
+	aliceCred := must(env.Client(aliceToken).Credentials.Create(ctx, payments.ID, api.CreateCredentialRequest{
+		Name: "alice-github", Type: "api_key", Scope: "personal", Data: map[string]string{"token": "ghp_not_real"}}))(t)
+	// Workflows use the credential: bob's in growth, the owner's in sandbox and payments.
+	for _, u := range []struct {
+		ws, workflow string
+		times        int
+	}{{growth.ID, "nightly-sync", 2}, {sandbox.ID, "owners-experiment", 1}, {payments.ID, "checkout", 3}} {
+		for i := 0; i < u.times; i++ {
+			if err := env.Admin.Credentials.RecordUse(ctx, id, api.RecordUseRequest{Workflow: u.workflow, WorkspaceID: u.ws}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+
+	review := func(name, config, summary string, wants ...string) {
+		t.Helper()
+		tf.write(config)
+		out := tf.run(t, "plan")
+		body := warningBody(out, summary)
+		t.Logf("%s: Warning: %s\n%s", name, summary, body)
+		if body == "" {
+			t.Fatalf("%s: no warning %q:\n%s", name, summary, out)
+		}
+		flat := flattenSpaces(body)
+		for _, w := range wants {
+			if !strings.Contains(flat, w) {
+				t.Errorf("%s: the warning does not say %q:\n%s", name, w, body)
+			}
+		}
+		if lines := strings.Count(body, "\n") + 1; lines > 24 {
+			t.Errorf("%s: the warning takes %d lines, more than a screen:\n%s", name, lines, body)
+		}
+		tf.run(t, "apply", "-auto-approve")
+		if flat := flattenSpaces(tf.run(t, "plan")); !strings.Contains(flat, "No changes.") {
+			t.Errorf("%s: the plan after the apply is not empty:\n%s", name, flat)
+		}
+	}
+
+	review("narrowing", credential("workspace")+alice, `Narrowing credential "stripe-live" from organization to workspace scope`,
+		`Used in the last 30 days by 2 workflows that will lose access (3 uses):`,
+		`- workspace "growth", workflow "nightly-sync": 2 uses`,
+		`- workspace "sandbox", workflow "owners-experiment": 1 use`,
+		`Who loses access: 2 workspaces ("growth" and "sandbox"), 1 team ("data") and 2 people ("bob@example.com" and "carol@example.com").`)
+	review("widening", credential("organization")+alice, `Widening credential "stripe-live" from workspace to organization scope`,
+		`it becomes usable in 2 other workspaces of the organization, besides workspace "payments"`,
+		`Who gains access: 2 workspaces ("growth" and "sandbox"), 1 team ("data") and 2 people ("bob@example.com" and "carol@example.com").`)
+	review("destroy", ephemeralSecretVariable+alice, `Destroying credential "stripe-live", which workflows used in the last 30 days`,
+		`- workspace "payments", workflow "checkout": 3 uses`,
+		`Who loses access: 3 workspaces ("growth", "payments" and "sandbox"), 1 team ("data") and 4 people`)
+	review("membership removal", ephemeralSecretVariable+`
+resource "flero_team" "keep" {
+  organization_id = "`+o.ID+`"
+  name            = "keep"
+}
+`, `Removing alice@example.com from organization "`+o.Name+`" deactivates 1 personal credential`,
+		`- `+aliceCred.ID, `visible to its owner only`)
+
+	tf.run(t, "destroy", "-auto-approve")
 }

@@ -216,6 +216,9 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		}
 	}
 	if change == framework.Delete {
+		if !resp.Diagnostics.HasError() {
+			r.reviewRemoval(ctx, &resp.Diagnostics, state) // rule 8: the personal credentials it deactivates
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationMembershipName(state.Email.ValueString()), func(ctx context.Context) (int64, error) {
 			m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 			if err != nil {

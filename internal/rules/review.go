@@ -249,6 +249,7 @@ func DescribeMembershipRemoval(who, orgName string, creds []PersonalCredential) 
 	if hidden > 0 {
 		b.WriteString("\nA personal credential is visible to its owner only, so the provider's token cannot read the names of those listed by id.")
 	}
+	b.WriteString("\nBefore the removal, the owner can move team-critical ones to workspace scope.")
 	return summary, b.String(), true
 }
 
