@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -15,10 +17,11 @@ import (
 // deactivates the personal credentials the user owns in it (rule 8), so the plan
 // warns, naming them (rules.DescribeMembershipRemoval). A personal credential is
 // visible to its owner only (rule 4): when the token is the user's own, they are
-// listed by name; otherwise the organization's audit log (readable by its admins,
-// who alone remove memberships) gives the credentials the user created and nobody
-// deleted since, and those the token cannot read are personal: they are listed by id,
-// and the review says why their names are not shown. A look-up that fails says
+// read and named directly; otherwise the organization's audit log (readable by its
+// admins, who alone remove memberships) gives the credentials the user created and
+// nobody deleted since, with the name each was created with; those the token cannot
+// read are personal. One renamed since is listed by id (the log records that the name
+// changed, not the new name), and the review says why. A look-up that fails says
 // nothing: the removal itself is allowed.
 
 // reviewRemoval adds the review of removing the membership of state.
@@ -70,9 +73,18 @@ func personalCredentialsOf(ctx context.Context, c *client.Client, run *planrun.C
 	if err != nil {
 		return nil, err
 	}
-	gone := map[string]bool{}
+	updated, err := c.Audit.List(ctx, orgID, client.AuditListOptions{Action: "updated", EntityType: "credential"})
+	if err != nil {
+		return nil, err
+	}
+	gone, renamed := map[string]bool{}, map[string]bool{}
 	for _, e := range deleted {
 		gone[e.EntityID] = true
+	}
+	for _, e := range updated {
+		if slices.Contains(strings.Split(e.Details["fields"], ","), "name") {
+			renamed[e.EntityID] = true
+		}
 	}
 	for _, e := range created {
 		if gone[e.EntityID] {
@@ -81,7 +93,14 @@ func personalCredentialsOf(ctx context.Context, c *client.Client, run *planrun.C
 		_, err := c.Credentials.Get(ctx, e.EntityID)
 		switch {
 		case client.IsNotFound(err):
-			out = append(out, rules.PersonalCredential{ID: e.EntityID})
+			pc := rules.PersonalCredential{ID: e.EntityID}
+			if !renamed[e.EntityID] {
+				pc.Name = e.Details["name"] // the name it was created with, as the audit log records it
+			}
+			if ws, err := run.Workspace(ctx, e.WorkspaceID); err == nil {
+				pc.WorkspaceName = ws.Name
+			}
+			out = append(out, pc)
 		case err != nil:
 			return nil, err
 		}

@@ -200,7 +200,7 @@ resource "flero_team" "keep" {
   name            = "keep"
 }
 `, `Removing alice@example.com from organization "`+o.Name+`" deactivates 1 personal credential`,
-		`- `+aliceCred.ID, `visible to its owner only`)
+		`- "alice-github" in workspace "payments" (`+aliceCred.ID+`)`, `the owner can move team-critical ones to workspace scope`)
 
 	tf.run(t, "destroy", "-auto-approve")
 }

@@ -206,7 +206,7 @@ func DescribeCredentialDeletion(f DeletionFacts) (summary, detail string, ok boo
 
 // PersonalCredential is a personal credential a user owns, as a review names it.
 type PersonalCredential struct {
-	Name          string // "" when not visible to the token (only its owner sees it)
+	Name          string // "" when not known to the token (only its owner sees it)
 	ID            string
 	WorkspaceName string
 }
@@ -247,7 +247,7 @@ func DescribeMembershipRemoval(who, orgName string, creds []PersonalCredential) 
 		}
 	}
 	if hidden > 0 {
-		b.WriteString("\nA personal credential is visible to its owner only, so the provider's token cannot read the names of those listed by id.")
+		b.WriteString("\nA personal credential is visible to its owner only, and those listed by id were renamed since the audit log recorded their name.")
 	}
 	b.WriteString("\nBefore the removal, the owner can move team-critical ones to workspace scope.")
 	return summary, b.String(), true

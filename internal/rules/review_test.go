@@ -163,7 +163,7 @@ func TestDescribeMembershipRemoval(t *testing.T) {
 	if !ok || summary != `Removing ann@example.com from organization "acme" deactivates 2 personal credentials` {
 		t.Errorf("summary %q", summary)
 	}
-	for _, want := range []string{`- "ann-github" in workspace "payments" (cred_2)`, "- cred_1", "visible to its owner only"} {
+	for _, want := range []string{`- "ann-github" in workspace "payments" (cred_2)`, "- cred_1", "visible to its owner only", "renamed since"} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("detail lacks %q:\n%s", want, detail)
 		}

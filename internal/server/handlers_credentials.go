@@ -99,7 +99,7 @@ func createCredential(c *call) (*reply, error) {
 	if err := c.tx.InsertCredential(&cr, req.Data); err != nil {
 		return nil, err
 	}
-	if err := c.audit("created", "credential", cr.ID, o.ID, ws.ID, map[string]string{"scope": cr.Scope}); err != nil {
+	if err := c.audit("created", "credential", cr.ID, o.ID, ws.ID, map[string]string{"scope": cr.Scope, "name": cr.Name}); err != nil {
 		return nil, err
 	}
 	return created(cr.Credential, cr.Version)
