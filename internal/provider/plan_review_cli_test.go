@@ -10,6 +10,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -85,6 +86,17 @@ func TestAccCredentialCLI_anotherTokenKeepsPersonalCredential(t *testing.T) {
 	alice.useState(t, bob)
 	if flat := flattenSpaces(alice.run(t, "plan")); !strings.Contains(flat, "No changes.") || strings.Contains(flat, "Warning:") {
 		t.Errorf("alice's plan:\n%s", flat)
+	}
+
+	// Once its owner deleted it (the audit log, which bob reads as an organization
+	// admin, records it), it is gone for bob too: his plan creates it again, no warning.
+	if err := env.Client(aliceToken).Credentials.Delete(ctx, id, client.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	bob.useState(t, alice)
+	flat = flattenSpaces(bob.run(t, "plan"))
+	if !strings.Contains(flat, "flero_credential.x will be created") || strings.Contains(flat, "Credential kept in state") {
+		t.Errorf("bob's plan after alice deleted her credential:\n%s", flat)
 	}
 	alice.run(t, "destroy", "-auto-approve")
 }
