@@ -52,7 +52,10 @@ func TestAccPlanRefusal_namesTaken(t *testing.T) {
 	cred := must(env.Admin.Credentials.Create(ctx, home.ID, api.CreateCredentialRequest{Name: "stripe", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
 
 	// Five creates whose name (or custom domain) those objects hold.
-	clashes := env.Config(fmt.Sprintf(`
+	// The configuration's creates: prod's custom domain is given either to prod or to
+	// a new workspace, staging.
+	creates := func(prodDomain, staging string) string {
+		return fmt.Sprintf(`
 resource "flero_organization" "twin" {
   name = %[1]q
 }
@@ -60,12 +63,7 @@ resource "flero_organization" "twin" {
 resource "flero_workspace" "prod" {
   organization_id = %[2]q
   name            = "prod"
-}
-
-resource "flero_workspace" "staging" {
-  organization_id = %[2]q
-  name            = "staging"
-  custom_domain   = "flows.acme.example"
+  custom_domain   = %[4]q
 }
 
 resource "flero_team" "platform" {
@@ -80,7 +78,15 @@ resource "flero_credential" "stripe" {
   data_wo         = { token = "sk_test_0000" }
   data_wo_version = 1
 }
-`, otherOrg, org.ID, home.ID))
+`, otherOrg, org.ID, home.ID, prodDomain) + staging
+	}
+	clashes := env.Config(creates("", fmt.Sprintf(`
+resource "flero_workspace" "staging" {
+  organization_id = %[1]q
+  name            = "staging"
+  custom_domain   = "flows.acme.example"
+}
+`, org.ID)))
 	refused := func(phrases ...string) resource.TestStep {
 		return resource.TestStep{Config: clashes, PlanOnly: true, ExpectError: errorMatching(phrases...)}
 	}
@@ -106,7 +112,7 @@ resource "flero_credential" "stripe" {
 						t.Fatalf("after the refused plans: %d workspaces, %d teams, %d credentials (want 2, 1, 1), err %v", ws, teams, creds, err)
 					}
 				},
-				Config: env.Config(fmt.Sprintf(`
+				Config: env.Config(creates("flows.acme.example", fmt.Sprintf(`
 import {
   to = flero_organization.twin
   id = %[1]q
@@ -123,30 +129,7 @@ import {
   to = flero_credential.stripe
   id = %[4]q
 }
-
-resource "flero_organization" "twin" {
-  name = %[5]q
-}
-
-resource "flero_workspace" "prod" {
-  organization_id = %[6]q
-  name            = "prod"
-  custom_domain   = "flows.acme.example"
-}
-
-resource "flero_team" "platform" {
-  organization_id = %[6]q
-  name            = "platform"
-}
-
-resource "flero_credential" "stripe" {
-  workspace_id    = %[7]q
-  name            = "stripe"
-  type            = "api_key"
-  data_wo         = { token = "sk_test_0000" }
-  data_wo_version = 1
-}
-`, other.ID, prod.ID, team.ID, cred.ID, otherOrg, org.ID, home.ID)),
+`, other.ID, prod.ID, team.ID, cred.ID))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},

@@ -49,11 +49,12 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "An organization: it holds workspaces and teams. The token that creates it becomes its admin.",
+		Description: "An organization: it holds workspaces and teams. The token that creates it becomes its admin. " +
+			"An organization that still has workspaces cannot be deleted: the plan of its destroy fails naming those this run does not destroy.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The organization's id (org_…)."),
 			"name": schema.StringAttribute{
-				Description: "Name, unique on the platform.",
+				Description: "Name, unique on the platform. A name an organization the token sees already holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},

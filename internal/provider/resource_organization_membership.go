@@ -55,7 +55,8 @@ func (r *organizationMembershipResource) Schema(_ context.Context, _ resource.Sc
 		Description: "A person's membership of an organization, invited by email. Organizations with single sign-on " +
 			"(sso_enabled) refuse memberships managed through the API. An organization always keeps at least one admin " +
 			"(invited admins count): the plan refuses to destroy or demote its last admin, counting the other admins the " +
-			"same plan destroys or demotes.",
+			"same plan destroys or demotes. Removing a membership deactivates the personal credentials the person owns in the " +
+			"organization: the plan warns, naming them.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("<organization_id>/<user_id>."),
 			"organization_id": schema.StringAttribute{

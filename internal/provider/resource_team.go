@@ -55,7 +55,7 @@ func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				Description: "Name, unique in the organization.",
+				Description: "Name, unique in the organization. A name another team holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},

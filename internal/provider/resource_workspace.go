@@ -48,7 +48,9 @@ func (r *workspaceResource) Metadata(_ context.Context, req resource.MetadataReq
 
 func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "A workspace of an organization: where credentials live and workflows run.",
+		Description: "A workspace of an organization: where credentials live and workflows run. " +
+			"A workspace that still holds credentials cannot be deleted: the plan of its destroy fails naming those this run does not destroy " +
+			"(in a normal plan, where Terraform plans removals in no set order, a warning names those not yet planned for destruction).",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The workspace's id (ws_…)."),
 			"organization_id": schema.StringAttribute{
@@ -57,13 +59,13 @@ func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				Description: "Name, unique in the organization.",
+				Description: "Name, unique in the organization. A name another workspace holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},
 			"description":   framework.OptionalString("Free-text description.", validators.Description()),
 			"avatar_url":    framework.OptionalString("https:// URL of the workspace's avatar.", validators.EmptyOr(validators.HTTPSURL())),
-			"custom_domain": framework.OptionalString("Custom domain such as flows.example.com, unique on the platform.", validators.EmptyOr(validators.Domain())),
+			"custom_domain": framework.OptionalString("Custom domain such as flows.example.com, unique on the platform. A domain another workspace of the organization holds is an error at plan.", validators.EmptyOr(validators.Domain())),
 		},
 	}
 }
