@@ -99,17 +99,24 @@ func checkNameFree(ctx context.Context, diags *diag.Diagnostics, c *client.Clien
 		return
 	}
 	viol := rules.CheckNameFree(v.Kind, v.Value, true)
-	diags.AddAttributeError(path.Root(v.Kind.Field()), "Name already taken", takenDetail(viol.Message, h))
+	diags.AddAttributeError(path.Root(v.Kind.Field()), "Name already taken", viol.Message+" "+h.heldBy())
 }
 
-func takenDetail(refusal string, h *holder) string {
-	return fmt.Sprintf("%s It is held by %s.\n\n%s", refusal, h.Object, rules.ImportHint(h.ResourceType, h.ImportID))
+// heldBy says which object holds a value, and how to import it.
+func (h *holder) heldBy() string {
+	return fmt.Sprintf("It is held by %s.\n\n%s", h.Object, rules.ImportHint(h.ResourceType, h.ImportID))
+}
+
+// exists says that the object exists, and how to import it.
+func (h *holder) exists() string {
+	return fmt.Sprintf("%s already exists.\n\n%s", h.Object, rules.ImportHint(h.ResourceType, h.ImportID))
 }
 
 // addCreateError reports a create the API refused. A conflict (the API's generic
-// conflict code, not a rule's) on one of the unique values (on its attribute) names the object that holds it and the import
-// command, when the token can see it; a conflict with a known import id (a membership
-// that already exists) gives that id. Anything else is framework.AddAPIError.
+// conflict code, not a rule's) on one of the unique values (on its attribute) names
+// the object that holds it and the import command, when the token can see it; a
+// conflict with a known import id (a membership that already exists) gives that id.
+// Anything else is framework.AddAPIError.
 func addCreateError(ctx context.Context, diags *diag.Diagnostics, c *client.Client, object string, err error, values []uniqueValue, existing *holder, paths ...framework.PathFunc) {
 	var d diag.Diagnostics
 	framework.AddAPIError(&d, "create", object, err, paths...)
@@ -146,10 +153,10 @@ func conflictHint(ctx context.Context, c *client.Client, at path.Path, values []
 		if err != nil || h == nil {
 			return fmt.Sprintf("The object that holds it is not visible to the provider's token: choose another %s.", v.Kind.Field())
 		}
-		return fmt.Sprintf("It is held by %s.\n\n%s", h.Object, rules.ImportHint(h.ResourceType, h.ImportID))
+		return h.heldBy()
 	}
 	if existing != nil {
-		return fmt.Sprintf("%s already exists.\n\n%s", existing.Object, rules.ImportHint(existing.ResourceType, existing.ImportID))
+		return existing.exists()
 	}
 	return ""
 }

@@ -229,7 +229,8 @@ func (r *credentialResource) ownerLeftOrganization(ctx context.Context, state cr
 // from the token rather than gone: a personal credential whose owner (as the state
 // records it) is not the token's user is invisible to it (rule 4). When the token may
 // read the organization's audit log (organization admins) and it records the
-// credential's deletion, it is gone. me is the token's user id.
+// credential's deletion, or when its workspace is not found, it is gone. me is the
+// token's user id.
 func (r *credentialResource) hiddenFromToken(ctx context.Context, state credentialModel) (me string, hidden bool) {
 	run := r.Run()
 	if run == nil || state.Scope.ValueString() != string(rules.ScopePersonal) || state.OwnerID.ValueString() == "" {
@@ -238,6 +239,9 @@ func (r *credentialResource) hiddenFromToken(ctx context.Context, state credenti
 	u, err := run.Me(ctx)
 	if err != nil || u.ID == state.OwnerID.ValueString() {
 		return "", false
+	}
+	if _, err := run.Workspace(ctx, state.WorkspaceID.ValueString()); framework.IsNotFound(err) {
+		return u.ID, false // its workspace is gone (or hidden from the token, which then cannot manage it anyway)
 	}
 	if orgID := state.OrganizationID.ValueString(); orgID != "" {
 		deleted, err := r.Client().Audit.List(ctx, orgID, client.AuditListOptions{Action: "deleted", EntityType: "credential", EntityID: state.ID.ValueString()})
