@@ -160,3 +160,32 @@ func conflictHint(ctx context.Context, c *client.Client, at path.Path, values []
 	}
 	return ""
 }
+
+// checkAbsent reports at plan time a create of an object that already exists (a
+// membership: the API refuses a second one with a 409): an error on the attribute at
+// with the existing object's import command. exists reads it; a failed look-up says
+// nothing (the API checks at apply).
+func checkAbsent(ctx context.Context, diags *diag.Diagnostics, c *client.Client, at path.Path, existing *holder, exists func(context.Context, *client.Client) error) {
+	if c == nil || diags.HasError() || exists(ctx, c) != nil {
+		return
+	}
+	diags.AddAttributeError(at, "Already exists", existing.exists())
+}
+
+// The memberships a create would duplicate, and their import ids.
+
+func workspaceMembershipHolder(m workspaceMembershipModel) *holder {
+	principalType, principalID := m.principal()
+	return &holder{Object: m.describe(), ResourceType: "flero_workspace_membership",
+		ImportID: m.WorkspaceID.ValueString() + "/" + principalType + "/" + principalID}
+}
+
+func teamMembershipHolder(m teamMembershipModel) *holder {
+	return &holder{Object: teamMembershipName(m.TeamID.ValueString(), m.UserID.ValueString()), ResourceType: "flero_team_membership",
+		ImportID: m.TeamID.ValueString() + "/" + m.UserID.ValueString()}
+}
+
+func organizationMembershipHolder(m organizationMembershipModel) *holder {
+	return &holder{Object: organizationMembershipName(m.Email.ValueString()), ResourceType: "flero_organization_membership",
+		ImportID: m.OrganizationID.ValueString() + "/" + m.Email.ValueString()}
+}

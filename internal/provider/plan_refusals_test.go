@@ -323,3 +323,57 @@ resource "flero_workspace_membership" "auditors" {
 		},
 	})
 }
+
+// TestAccPlanRefusal_membershipsExist: creating a membership that already exists
+// (made outside the configuration) fails at plan with its import command; importing
+// it instead is accepted, and the next plan is empty.
+func TestAccPlanRefusal_membershipsExist(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	ws := must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "payments"}))(t)
+	bobID, _ := env.CreateUser("bob@example.com")
+	must(env.Admin.OrganizationMemberships.Create(ctx, org.ID, api.CreateOrganizationMembershipRequest{Email: "bob@example.com", Role: "member"}))(t)
+	must(env.Admin.WorkspaceMemberships.Create(ctx, ws.ID, api.CreateWorkspaceMembershipRequest{UserID: bobID, Role: "viewer"}))(t)
+	memberships := fmt.Sprintf(`
+resource "flero_organization_membership" "bob" {
+  organization_id = %[1]q
+  email           = "bob@example.com"
+  role            = "member"
+}
+
+resource "flero_workspace_membership" "bob" {
+  workspace_id = %[2]q
+  user_id      = %[3]q
+  role         = "viewer"
+}
+`, org.ID, ws.ID, bobID)
+	orgImport, wsImport := org.ID+"/bob@example.com", ws.ID+"/user/"+bobID
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: env.Config(memberships), PlanOnly: true,
+				ExpectError: errorMatching(`Already exists`, `terraform import flero_organization_membership.<name> `+orgImport)},
+			{Config: env.Config(memberships), PlanOnly: true,
+				ExpectError: errorMatching(`Already exists`, `workspace membership of user `+bobID, `id = "`+wsImport+`"`)},
+			{
+				Config: env.Config(memberships + fmt.Sprintf(`
+import {
+  to = flero_organization_membership.bob
+  id = %[1]q
+}
+import {
+  to = flero_workspace_membership.bob
+  id = %[2]q
+}
+`, orgImport, wsImport)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
@@ -104,9 +105,7 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		Role:  plan.Role.ValueString(),
 	})
 	if err != nil {
-		object := organizationMembershipName(plan.Email.ValueString())
-		addCreateError(ctx, &resp.Diagnostics, r.Client(), object, err, nil,
-			&holder{Object: object, ResourceType: "flero_organization_membership", ImportID: plan.OrganizationID.ValueString() + "/" + plan.Email.ValueString()})
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), organizationMembershipName(plan.Email.ValueString()), err, nil, organizationMembershipHolder(plan))
 		return
 	}
 	r.Run().RecordOrganizationMembership(m)
@@ -232,6 +231,12 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
 		framework.ID("organization_id", plan.OrganizationID)) {
 		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
+		if change == framework.Create && !plan.Email.IsUnknown() {
+			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root("email"), organizationMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
+				_, err := c.OrganizationMemberships.GetByEmail(ctx, plan.OrganizationID.ValueString(), plan.Email.ValueString())
+				return err
+			})
+		}
 	}
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {

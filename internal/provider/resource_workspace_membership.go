@@ -99,10 +99,7 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		Role:   plan.Role.ValueString(),
 	})
 	if err != nil {
-		principalType, principalID := plan.principal()
-		addCreateError(ctx, &resp.Diagnostics, r.Client(), plan.describe(), err, nil,
-			&holder{Object: plan.describe(), ResourceType: "flero_workspace_membership",
-				ImportID: plan.WorkspaceID.ValueString() + "/" + principalType + "/" + principalID})
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), plan.describe(), err, nil, workspaceMembershipHolder(plan))
 		return
 	}
 	r.forgetAccess(ctx, m.PrincipalType, m.PrincipalID)
@@ -233,6 +230,12 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
 	case framework.Create:
 		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
+		if principalType, principalID := plan.principal(); !plan.WorkspaceID.IsUnknown() && principalID != "" {
+			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root(principalType+"_id"), workspaceMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
+				_, err := c.WorkspaceMemberships.Get(ctx, plan.WorkspaceID.ValueString(), principalType, principalID)
+				return err
+			})
+		}
 	}
 }
 
