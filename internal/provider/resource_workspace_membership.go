@@ -53,7 +53,7 @@ func (r *workspaceMembershipResource) Schema(_ context.Context, _ resource.Schem
 	resp.Schema = schema.Schema{
 		Description: "A role in a workspace for a user or a team (exactly one of user_id and team_id). " +
 			"The user or team must belong to the workspace's organization: a team belongs to one organization and cannot be given a role in another's workspaces. " +
-			"A membership that already exists is refused at apply with its import command.",
+			"A membership that already exists is an error at plan (when its ids are known) with its import command.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("<workspace_id>/user/<user_id> or <workspace_id>/team/<team_id>."),
 			"workspace_id": schema.StringAttribute{
