@@ -83,6 +83,8 @@ type Cache struct {
 	// removedAdmins: the admins this run plans to remove or demote, by organization
 	// then user (admins.go).
 	removedAdmins map[string]map[string]bool
+	// fates: what this run plans for each object, and what it refreshed (deletions.go).
+	fates fates
 }
 
 // New returns an empty cache reading through c.

@@ -173,7 +173,13 @@ func TestModifyPlan_teamFromAnotherOrganization(t *testing.T) {
 	diags := modifyPlan(t, fleroprovider.NewWorkspaceMembershipResource(), f.cache(), nil, map[string]tftypes.Value{
 		"id": unknown, "workspace_id": str("ws_1"), "team_id": str("team_9"), "role": str("viewer"),
 	})
-	requireOne(t, diags, diag.SeverityError, path.Root("team_id"), `team "outsiders" is not a member of organization "acme"`)
+	requireOne(t, diags, diag.SeverityError, path.Root("team_id"), `Team "outsiders" (team_9) belongs to another organization than this workspace's ("acme")`)
+	// A team cannot be invited: the error says a team belongs to one organization.
+	for _, d := range diags {
+		if !strings.Contains(d.Detail(), "A team belongs to one organization") || strings.Contains(d.Detail(), "invite") {
+			t.Fatalf("the error does not say why: %s", d.Detail())
+		}
+	}
 }
 
 func TestModifyPlan_userNotInOrganization(t *testing.T) {

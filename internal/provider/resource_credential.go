@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
@@ -170,7 +171,8 @@ func (r *credentialResource) Create(ctx context.Context, req resource.CreateRequ
 		Data:        secret,
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", credentialName(plan.Name.ValueString()), err, credentialPaths(writeOnly))
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), credentialName(plan.Name.ValueString()), err,
+			[]uniqueValue{credentialUnique(plan)}, nil, credentialPaths(writeOnly))
 		return
 	}
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, credentialFromAPI(cred, plan), cred.Version)
@@ -191,6 +193,14 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 			// planning to create it again where the user no longer belongs.
 			state.Status = types.StringValue(string(rules.StatusAfterOwnerLeft(credentialRule(state), rules.CredentialStatus(state.Status.ValueString()))))
 			resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+			return
+		}
+		if me, hidden := r.hiddenFromToken(ctx, state); hidden {
+			// Rule 4: another user's personal credential is not-found to this token.
+			// Keep it as the state holds it (never plan to create it again: its
+			// name is taken in its workspace) and say why.
+			resp.Diagnostics.AddWarning("Credential kept in state: not visible to this token",
+				rules.HiddenPersonalCredential(state.Name.ValueString(), state.ID.ValueString(), state.OwnerID.ValueString(), me))
 			return
 		}
 		resp.State.RemoveResource(ctx)
@@ -219,6 +229,33 @@ func (r *credentialResource) ownerLeftOrganization(ctx context.Context, state cr
 	}
 	_, err = run.Organization(ctx, state.OrganizationID.ValueString())
 	return framework.IsNotFound(err)
+}
+
+// hiddenFromToken reports whether a credential the API answers not-found is hidden
+// from the token rather than gone: a personal credential whose owner (as the state
+// records it) is not the token's user is invisible to it (rule 4). When the token may
+// read the organization's audit log (organization admins) and it records the
+// credential's deletion, or when its workspace is not found, it is gone. me is the
+// token's user id.
+func (r *credentialResource) hiddenFromToken(ctx context.Context, state credentialModel) (me string, hidden bool) {
+	run := r.Run()
+	if run == nil || state.Scope.ValueString() != string(rules.ScopePersonal) || state.OwnerID.ValueString() == "" {
+		return "", false
+	}
+	u, err := run.Me(ctx)
+	if err != nil || u.ID == state.OwnerID.ValueString() {
+		return "", false
+	}
+	if _, err := run.Workspace(ctx, state.WorkspaceID.ValueString()); framework.IsNotFound(err) {
+		return u.ID, false // its workspace is gone (or hidden from the token, which then cannot manage it anyway)
+	}
+	if orgID := state.OrganizationID.ValueString(); orgID != "" {
+		deleted, err := r.Client().Audit.List(ctx, orgID, client.AuditListOptions{Action: "deleted", EntityType: "credential", EntityID: state.ID.ValueString()})
+		if err == nil && len(deleted) > 0 {
+			return u.ID, false
+		}
+	}
+	return u.ID, true
 }
 
 func (r *credentialResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

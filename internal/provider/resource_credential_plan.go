@@ -45,21 +45,29 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Credential is inactive", rules.InactiveReason(state.Name.ValueString()))
 	}
 
+	if change == framework.NoChange || change == framework.Update {
+		run.RecordKept(state.ID.ValueString())
+	}
 	switch change {
 	case framework.Create:
-		r.planCreate(ctx, run, &resp.Diagnostics, &plan)
+		r.planCreate(ctx, run, &resp.Diagnostics, &plan, "")
 		if !resp.Diagnostics.HasError() {
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		}
 	case framework.Replace:
 		// Terraform plans the replacement again as a create (and keeps only that call's
 		// errors), so the create is checked here as well, warnings included.
+		run.RecordDeletion(state.ID.ValueString())
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("workspace_id"))
-		r.planCreate(ctx, run, &resp.Diagnostics, &plan)
+		r.planCreate(ctx, run, &resp.Diagnostics, &plan, state.ID.ValueString())
 	case framework.Update:
 		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
 	case framework.Delete:
+		run.RecordDeletion(state.ID.ValueString())
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			reviewDeletion(ctx, &resp.Diagnostics, r.Client(), run, state)
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, credentialName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
@@ -70,10 +78,11 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 }
 
-// planCreate checks a new credential: the token's right to create it in its workspace
-// and the scope allowed by the organization's plan. When they are known it fills in
+// planCreate checks a new credential: the token's right to create it in its workspace,
+// the scope allowed by the organization's plan and its name, unique in the workspace
+// (self is the id of the credential it replaces, "" for a create). When they are known it fills in
 // the computed organization_id, owner_id and status.
-func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel) {
+func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel, self string) {
 	scope := rules.Scope(plan.Scope.ValueString())
 	if plan.WorkspaceID.IsUnknown() {
 		framework.WarnCheckedAtApply(diags, path.Root("workspace_id"), createRulesWords(plan.Scope))
@@ -97,6 +106,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 		framework.AddViolationAt(diags, rules.CheckCredentialAction(actor, rules.ActionCreate, cred), path.Root("workspace_id"))
 		r.checkScopeAllowed(ctx, run, diags, ws.OrganizationID, scope)
 	}
+	checkNameFree(ctx, diags, r.Client(), run, credentialUnique(*plan), self)
 	plan.OrganizationID = types.StringValue(ws.OrganizationID)
 	plan.OwnerID = types.StringValue(actor.UserID)
 	plan.Status = types.StringValue(string(rules.CredentialActive))
@@ -116,6 +126,9 @@ func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache,
 			at = path.Root("description")
 		}
 		r.checkAction(ctx, run, diags, state, rules.ActionEdit, at)
+	}
+	if changed(plan.Name, state.Name) {
+		checkNameFree(ctx, diags, r.Client(), run, credentialUnique(plan), state.ID.ValueString())
 	}
 	if rotate {
 		at := path.Root("data_wo_version")
@@ -215,6 +228,11 @@ func createRulesWords(scope types.String) string {
 		words += fmt.Sprintf(" and that its organization is on the Enterprise plan (%s)", rules.ScopeRequiresEnterpriseRule)
 	}
 	return words
+}
+
+// credentialUnique is a credential's name, unique in its workspace.
+func credentialUnique(m credentialModel) uniqueValue {
+	return uniqueValue{Kind: rules.NameCredential, Parent: m.WorkspaceID.ValueString(), Value: m.Name.ValueString()}
 }
 
 func credentialRule(m credentialModel) rules.Credential {

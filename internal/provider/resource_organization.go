@@ -50,11 +50,12 @@ func (r *organizationResource) Metadata(_ context.Context, req resource.Metadata
 
 func (r *organizationResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "An organization: it holds workspaces and teams. The token that creates it becomes its admin.",
+		Description: "An organization: it holds workspaces and teams. The token that creates it becomes its admin. " +
+			"An organization that still has workspaces cannot be deleted: the plan of its destroy fails naming those this run does not destroy.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The organization's id (org_…)."),
 			"name": schema.StringAttribute{
-				Description: "Name, unique on the platform.",
+				Description: "Name, unique on the platform. A name an organization the token sees already holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},
@@ -93,7 +94,8 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 		SSOEnabled:  plan.SSOEnabled.ValueBool(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", organizationName(plan.Name.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), organizationName(plan.Name.ValueString()), err,
+			[]uniqueValue{{Kind: rules.NameOrganization, Value: plan.Name.ValueString()}}, nil)
 		return
 	}
 	r.Run().ForgetAccess() // the token is now this organization's admin
@@ -107,6 +109,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
+	r.Run().RecordRefresh(state.ID.ValueString())
 	org, err := r.Client().Organizations.Get(ctx, state.ID.ValueString())
 	framework.ReadState(ctx, resp, organizationName(state.Name.ValueString()), err, func() (any, int64) { return organizationFromAPI(org), org.Version })
 }
@@ -181,7 +184,8 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	if change == framework.Create {
 		// Creating an organization needs no right (its creator becomes its admin),
-		// except to create it with SSO on (rule 11).
+		// except to create it with SSO on (rule 11); its name must be free.
+		r.checkNameFree(ctx, req, resp, "")
 		var plan organizationModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 		if !resp.Diagnostics.HasError() {
@@ -197,7 +201,11 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	orgID := state.ID.ValueString()
 
 	if change == framework.Delete {
+		r.Run().RecordDeletion(orgID)
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageOrganization, orgID, "", path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			checkOrganizationEmpty(ctx, &resp.Diagnostics, r.Client(), r.Run(), orgID, state.Name.ValueString())
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			o, err := r.Client().Organizations.Get(ctx, orgID)
 			if err != nil {
@@ -227,6 +235,9 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	r.checkSSOSetting(ctx, &resp.Diagnostics, state.Name.ValueString(), state.SSOEnabled, plan.SSOEnabled)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if !plan.Name.Equal(state.Name) {
+		r.checkNameFree(ctx, req, resp, orgID)
 	}
 
 	// Rule 2: the downgrade guard.
@@ -273,6 +284,14 @@ func (r *organizationResource) checkSSOSetting(ctx context.Context, diags *diag.
 		return
 	}
 	framework.AddViolation(diags, rules.CheckSSOSetting(orgName, from.ValueBool(), to.ValueBool(), me.PlatformAdmin))
+}
+
+// checkNameFree reports at plan time a name that another organization holds (among
+// those the token sees); self is the organization's own id ("" for a create).
+func (r *organizationResource) checkNameFree(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, self string) {
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), uniqueValue{Kind: rules.NameOrganization, Value: name.ValueString()}, self)
 }
 
 func organizationFromAPI(o *api.Organization) organizationModel {

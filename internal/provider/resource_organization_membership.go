@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
@@ -55,7 +56,8 @@ func (r *organizationMembershipResource) Schema(_ context.Context, _ resource.Sc
 		Description: "A person's membership of an organization, invited by email. Organizations with single sign-on " +
 			"(sso_enabled) refuse memberships managed through the API. An organization always keeps at least one admin " +
 			"(invited admins count): the plan refuses to destroy or demote its last admin, counting the other admins the " +
-			"same plan destroys or demotes.",
+			"same plan destroys or demotes. Removing a membership deactivates the personal credentials the person owns in the " +
+			"organization: the plan warns, naming them.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("<organization_id>/<user_id>."),
 			"organization_id": schema.StringAttribute{
@@ -103,7 +105,7 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		Role:  plan.Role.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", organizationMembershipName(plan.Email.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), organizationMembershipName(plan.Email.ValueString()), err, nil, organizationMembershipHolder(plan))
 		return
 	}
 	r.Run().RecordOrganizationMembership(m)
@@ -214,6 +216,9 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		}
 	}
 	if change == framework.Delete {
+		if !resp.Diagnostics.HasError() {
+			r.reviewRemoval(ctx, &resp.Diagnostics, state) // rule 8: the personal credentials it deactivates
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, organizationMembershipName(state.Email.ValueString()), func(ctx context.Context) (int64, error) {
 			m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 			if err != nil {
@@ -226,6 +231,12 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
 		framework.ID("organization_id", plan.OrganizationID)) {
 		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
+		if change == framework.Create && !plan.Email.IsUnknown() {
+			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root("email"), organizationMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
+				_, err := c.OrganizationMemberships.GetByEmail(ctx, plan.OrganizationID.ValueString(), plan.Email.ValueString())
+				return err
+			})
+		}
 	}
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {

@@ -55,7 +55,7 @@ func (r *teamResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				Description: "Name, unique in the organization.",
+				Description: "Name, unique in the organization. A name another team holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},
@@ -78,7 +78,7 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		AvatarURL:   plan.AvatarURL.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", teamName(plan.Name.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), teamName(plan.Name.ValueString()), err, []uniqueValue{teamUnique(plan)}, nil)
 		return
 	}
 	r.Run().RecordTeam(ws)
@@ -151,7 +151,11 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	switch change {
 	case framework.Update:
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", path.Root("id"))
+		if !resp.Diagnostics.HasError() && !plan.Name.Equal(state.Name) {
+			checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), teamUnique(plan), state.ID.ValueString())
+		}
 	case framework.Delete:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, teamName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			t, err := r.Run().ReadTeam(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
@@ -161,13 +165,20 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 			return t.Version, nil
 		})
 	case framework.Replace:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
 		if framework.Known(&resp.Diagnostics, "the token may create teams in this organization", framework.ID("organization_id", plan.OrganizationID)) {
 			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, plan.OrganizationID.ValueString(), "", orgPath)
+			checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), teamUnique(plan), state.ID.ValueString())
 		}
 	}
+}
+
+// teamUnique is a team's name, unique in its organization.
+func teamUnique(m teamModel) uniqueValue {
+	return uniqueValue{Kind: rules.NameTeam, Parent: m.OrganizationID.ValueString(), Value: m.Name.ValueString()}
 }
 
 func teamFromAPI(w *api.Team) teamModel {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
@@ -70,7 +71,7 @@ func (r *teamMembershipResource) Create(ctx context.Context, req resource.Create
 
 	m, err := r.Client().TeamMemberships.Create(ctx, plan.TeamID.ValueString(), api.CreateTeamMembershipRequest{UserID: plan.UserID.ValueString()})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString()), err, nil, teamMembershipHolder(plan))
 		return
 	}
 	r.Run().ForgetAccessOfUser(m.UserID) // the user's workspace roles through the team changed
@@ -155,6 +156,12 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 			userID = plan.UserID.ValueString()
 		}
 		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), userID, false)
+		if change == framework.Create && userID != "" {
+			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root("user_id"), teamMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
+				_, err := c.TeamMemberships.Get(ctx, plan.TeamID.ValueString(), userID)
+				return err
+			})
+		}
 	}
 }
 

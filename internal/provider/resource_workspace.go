@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -47,7 +48,9 @@ func (r *workspaceResource) Metadata(_ context.Context, req resource.MetadataReq
 
 func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		Description: "A workspace of an organization: where credentials live and workflows run.",
+		Description: "A workspace of an organization: where credentials live and workflows run. " +
+			"A workspace that still holds credentials cannot be deleted: the plan of its destroy fails naming those this run does not destroy " +
+			"(in a normal plan, where Terraform plans removals in no set order, a warning names those not yet planned for destruction).",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The workspace's id (ws_…)."),
 			"organization_id": schema.StringAttribute{
@@ -56,13 +59,13 @@ func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				Description: "Name, unique in the organization.",
+				Description: "Name, unique in the organization. A name another workspace holds is an error at plan, naming it and its import command.",
 				Required:    true,
 				Validators:  []validator.String{validators.Name()},
 			},
 			"description":   framework.OptionalString("Free-text description.", validators.Description()),
 			"avatar_url":    framework.OptionalString("https:// URL of the workspace's avatar.", validators.EmptyOr(validators.HTTPSURL())),
-			"custom_domain": framework.OptionalString("Custom domain such as flows.example.com, unique on the platform.", validators.EmptyOr(validators.Domain())),
+			"custom_domain": framework.OptionalString("Custom domain such as flows.example.com, unique on the platform. A domain another workspace of the organization holds is an error at plan.", validators.EmptyOr(validators.Domain())),
 		},
 	}
 }
@@ -81,7 +84,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		CustomDomain: plan.CustomDomain.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", workspaceName(plan.Name.ValueString()), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), workspaceName(plan.Name.ValueString()), err, workspaceUnique(plan), nil)
 		return
 	}
 	r.Run().RecordWorkspace(ws)
@@ -95,6 +98,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 
+	r.Run().RecordRefresh(state.ID.ValueString())
 	ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	framework.ReadState(ctx, resp, workspaceName(state.Name.ValueString()), err, func() (any, int64) { return workspaceFromAPI(ws), ws.Version })
 }
@@ -142,7 +146,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // workspace (organization admin; workspace admins and owners may change its settings).
 func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || r.Run() == nil {
+	if r.Run() == nil {
 		return
 	}
 	var plan, state workspaceModel
@@ -150,13 +154,26 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if change == framework.NoChange || change == framework.Update {
+		r.Run().RecordKept(state.ID.ValueString()) // rule 9: its organization keeps it
+	}
+	if change == framework.NoChange {
+		return
+	}
 	orgPath := path.Root("organization_id")
 
 	switch change {
 	case framework.Update:
 		r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaceSettings, state.OrganizationID.ValueString(), state.ID.ValueString(), path.Root("id"))
+		if !resp.Diagnostics.HasError() {
+			r.checkUnique(ctx, &resp.Diagnostics, changedOnly(plan, state), state.ID.ValueString())
+		}
 	case framework.Delete:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
+		if !resp.Diagnostics.HasError() {
+			checkWorkspaceEmpty(ctx, &resp.Diagnostics, r.Client(), r.Run(), state.ID.ValueString(), state.Name.ValueString())
+		}
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, workspaceName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			ws, err := r.Run().ReadWorkspace(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 			if err != nil {
@@ -165,11 +182,13 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 			return ws.Version, nil
 		})
 	case framework.Replace:
+		r.Run().RecordDeletion(state.ID.ValueString())
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
 		if framework.Known(&resp.Diagnostics, "the token may create workspaces in this organization", framework.ID("organization_id", plan.OrganizationID)) {
 			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, plan.OrganizationID.ValueString(), "", orgPath)
+			r.checkUnique(ctx, &resp.Diagnostics, plan, state.ID.ValueString())
 		}
 	}
 }
@@ -183,6 +202,36 @@ func workspaceFromAPI(w *api.Workspace) workspaceModel {
 		AvatarURL:      types.StringValue(w.AvatarURL),
 		CustomDomain:   types.StringValue(w.CustomDomain),
 	}
+}
+
+// workspaceUnique is what must be unique in a workspace: its name in its organization
+// and its custom domain on the platform (looked for in its organization).
+func workspaceUnique(m workspaceModel) []uniqueValue {
+	org := m.OrganizationID.ValueString()
+	return []uniqueValue{
+		{Kind: rules.NameWorkspace, Parent: org, Value: m.Name.ValueString()},
+		{Kind: rules.NameCustomDomain, Parent: org, Value: m.CustomDomain.ValueString()},
+	}
+}
+
+// checkUnique reports at plan time a name or custom domain that another workspace
+// holds; self is the workspace's own id ("" for a create).
+func (r *workspaceResource) checkUnique(ctx context.Context, diags *diag.Diagnostics, m workspaceModel, self string) {
+	for _, v := range workspaceUnique(m) {
+		checkNameFree(ctx, diags, r.Client(), r.Run(), v, self)
+	}
+}
+
+// changedOnly keeps the unique values an update changes (the others are already the
+// workspace's own).
+func changedOnly(plan, state workspaceModel) workspaceModel {
+	if plan.Name.Equal(state.Name) {
+		plan.Name = types.StringNull()
+	}
+	if plan.CustomDomain.Equal(state.CustomDomain) {
+		plan.CustomDomain = types.StringNull()
+	}
+	return plan
 }
 
 func workspaceName(name string) string { return fmt.Sprintf("workspace %q", name) }

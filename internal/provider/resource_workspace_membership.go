@@ -52,7 +52,8 @@ func (r *workspaceMembershipResource) Metadata(_ context.Context, req resource.M
 func (r *workspaceMembershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "A role in a workspace for a user or a team (exactly one of user_id and team_id). " +
-			"The user or team must belong to the workspace's organization.",
+			"The user or team must belong to the workspace's organization: a team belongs to one organization and cannot be given a role in another's workspaces. " +
+			"A membership that already exists is an error at plan (when its ids are known) with its import command.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("<workspace_id>/user/<user_id> or <workspace_id>/team/<team_id>."),
 			"workspace_id": schema.StringAttribute{
@@ -98,7 +99,7 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		Role:   plan.Role.ValueString(),
 	})
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "create", plan.describe(), err)
+		addCreateError(ctx, &resp.Diagnostics, r.Client(), plan.describe(), err, nil, workspaceMembershipHolder(plan))
 		return
 	}
 	r.forgetAccess(ctx, m.PrincipalType, m.PrincipalID)
@@ -229,6 +230,12 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
 	case framework.Create:
 		r.checkWorkspace(ctx, &resp.Diagnostics, plan, framework.Create)
+		if principalType, principalID := plan.principal(); !plan.WorkspaceID.IsUnknown() && principalID != "" {
+			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root(principalType+"_id"), workspaceMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
+				_, err := c.WorkspaceMemberships.Get(ctx, plan.WorkspaceID.ValueString(), principalType, principalID)
+				return err
+			})
+		}
 	}
 }
 
@@ -282,8 +289,8 @@ func (r *workspaceMembershipResource) checkTeamInOrganization(ctx context.Contex
 		framework.AddLookupError(diags, at, "organization "+ws.OrganizationID, err)
 		return
 	}
-	who := fmt.Sprintf("team %q", team.Name)
-	if v := rules.CheckPrincipalInOrganization(org.Name, who, team.OrganizationID == ws.OrganizationID); v != nil {
+	who := fmt.Sprintf("team %q (%s)", team.Name, team.ID)
+	if v := rules.CheckTeamInOrganization(org.Name, who, team.OrganizationID == ws.OrganizationID); v != nil {
 		framework.AddViolationAt(diags, v, at)
 	}
 }

@@ -194,8 +194,10 @@ resource "flero_workspace" "test" {
 `, org, name, description, domain)
 }
 
-// TestAccWorkspace_nameTaken: the API's field error lands on the attribute, with the
-// platform's message.
+// TestAccWorkspace_nameTaken: a create whose name a workspace of the same apply holds
+// fails on the attribute, with the platform's message, the holder and the import
+// command (from the apply's plan, which knows the organization's id by then, or from
+// the API's 409 if the two creates race: the same words).
 func TestAccWorkspace_nameTaken(t *testing.T) {
 	env := acctest.NewEnv(t)
 	org := acctest.RandomName("org")
@@ -211,7 +213,8 @@ resource "flero_workspace" "twin" {
   name            = flero_workspace.test.name
 }
 `),
-				ExpectError: errorMatching(`Conflict (create workspace "prod")`, `with flero_workspace.twin`),
+				ExpectError: errorMatching(`with flero_workspace.twin`, `Workspace name "prod" is already taken.`,
+					`It is held by workspace "prod" (ws_`, `terraform import flero_workspace.<name> ws_`),
 			},
 		},
 	})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -12,11 +13,17 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
-// The review of a scope change: every change of a credential's scope is an in-place
-// update with a warning on scope, worded by rules.DescribeScopeChange, that says who
-// loses access (narrowing: the workspaces and workflows that used the credential
-// recently, outside the new scope) or who gains it (widening to organization: how
-// many other workspaces).
+// The review of a change that takes or gives access to a credential: every change of
+// a credential's scope is an in-place update with a warning on scope, worded by
+// rules.DescribeScopeChange, that says who loses access (narrowing: the workflows
+// that used the credential recently and will lose it, the workspaces, teams and
+// people that lose it) or who gains it (widening: the workspaces, teams and people);
+// destroying a credential that workflows used recently gets the same list
+// (rules.DescribeCredentialDeletion). Who is affected is decided by rules.Shift, with
+// the rules the server enforces, from facts read through the API: the organization's
+// workspaces, each workspace's memberships, the teams and their members, and the
+// organization's members (their emails and roles). A fact the token may not read
+// (the member list is for organization admins) is named in the review as not counted.
 
 // scopeReviewDays is how far back the review looks for the credential's usage.
 const scopeReviewDays = 30
@@ -31,10 +38,10 @@ type scopeChange struct {
 	OwnerID        string
 }
 
-// scopeChangeFacts gathers what the review needs, reading only what the direction of
-// the change needs: the home workspace's name always (through the run cache); the
-// credential's recent usage when it narrows; the organization's workspaces when it
-// widens to organization. An unchanged scope reads nothing.
+// scopeChangeFacts gathers what the review needs: the home workspace's name (through
+// the run cache), the credential's recent usage when it narrows, and who moves across
+// the change (the organization's people, gatherPeople). An unchanged scope reads
+// nothing.
 func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Cache, ch scopeChange) (rules.ScopeChangeFacts, error) {
 	f := rules.ScopeChangeFacts{
 		CredentialName:  ch.CredentialName,
@@ -53,37 +60,133 @@ func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Cache,
 		return f, fmt.Errorf("reading the home workspace %s: %w", ch.WorkspaceID, err)
 	}
 	f.HomeWorkspaceName = ws.Name
-	switch {
-	case direction == rules.ScopeNarrowing:
-		usage, err := c.Credentials.Usage(ctx, ch.CredentialID, scopeReviewDays)
+	if direction == rules.ScopeNarrowing {
+		if f.RecentUsage, err = recentUsage(ctx, c, ch.CredentialID); err != nil {
+			return f, err
+		}
+	}
+	orgID := ch.OrganizationID
+	if orgID == "" {
+		orgID = ws.OrganizationID
+	}
+	p, err := gatherPeople(ctx, c, orgID, ch.WorkspaceID)
+	if err != nil {
+		return f, err
+	}
+	f.Shift = p.shift(ch.From, ch.To, ch.WorkspaceID, ch.OwnerID)
+	f.OwnerName = p.names[ch.OwnerID]
+	return f, nil
+}
+
+// recentUsage is the credential's usage over the review's window.
+func recentUsage(ctx context.Context, c *client.Client, credentialID string) ([]rules.Usage, error) {
+	usage, err := c.Credentials.Usage(ctx, credentialID, scopeReviewDays)
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential's usage over the last %d days: %w", scopeReviewDays, err)
+	}
+	out := make([]rules.Usage, 0, len(usage.Items))
+	for _, u := range usage.Items {
+		out = append(out, rules.Usage{WorkspaceID: u.WorkspaceID, WorkspaceName: u.WorkspaceName, Workflow: u.Workflow, UserID: u.UserID, Uses: u.Uses})
+	}
+	return out, nil
+}
+
+// people is who holds a role in an organization, as the token sees it.
+type people struct {
+	workspaces map[string]string // id → name
+	members    []rules.Member
+	teams      []rules.TeamAccess
+	names      map[string]string // user id → email (or id when not readable)
+	unread     string
+}
+
+func (p *people) shift(from, to rules.Scope, homeID, ownerID string) rules.Audience {
+	a := rules.Shift(from, to, homeID, ownerID, p.workspaces, p.members, p.teams)
+	a.Unread = p.unread
+	return a
+}
+
+// gatherPeople reads who holds a role in the organization relative to the home
+// workspace: its workspaces and their memberships, its teams and their members, and
+// its members with their organization roles and emails. The member list is readable
+// by organization admins only: without it, the people with a workspace role are
+// counted by id and organization admins are not counted, and the review says so.
+func gatherPeople(ctx context.Context, c *client.Client, orgID, homeID string) (*people, error) {
+	p := &people{workspaces: map[string]string{}, names: map[string]string{}}
+	wss, err := c.Workspaces.List(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the organization's workspaces: %w", err)
+	}
+	type access struct {
+		home rules.WorkspaceRole
+		any  bool
+	}
+	users, teams := map[string]*access{}, map[string]*access{}
+	at := func(m map[string]*access, id string) *access {
+		if m[id] == nil {
+			m[id] = &access{}
+		}
+		return m[id]
+	}
+	for _, w := range wss {
+		p.workspaces[w.ID] = w.Name
+		ms, err := c.WorkspaceMemberships.List(ctx, w.ID)
 		if err != nil {
-			return f, fmt.Errorf("reading the credential's usage over the last %d days: %w", scopeReviewDays, err)
+			return nil, fmt.Errorf("listing the memberships of workspace %q: %w", w.Name, err)
 		}
-		for _, u := range usage.Items {
-			f.RecentUsage = append(f.RecentUsage, rules.Usage{
-				WorkspaceID:   u.WorkspaceID,
-				WorkspaceName: u.WorkspaceName,
-				Workflow:      u.Workflow,
-				UserID:        u.UserID,
-				Uses:          u.Uses,
-			})
-		}
-	case ch.To == rules.ScopeOrganization:
-		orgID := ch.OrganizationID
-		if orgID == "" {
-			orgID = ws.OrganizationID
-		}
-		workspaces, err := c.Workspaces.List(ctx, orgID)
-		if err != nil {
-			return f, fmt.Errorf("listing the organization's workspaces: %w", err)
-		}
-		for _, w := range workspaces {
-			if w.ID != ch.WorkspaceID {
-				f.OtherWorkspaces++
+		for _, m := range ms {
+			a := at(users, m.PrincipalID)
+			if m.PrincipalType == client.PrincipalTeam {
+				a = at(teams, m.PrincipalID)
+			}
+			a.any = true
+			if w.ID == homeID {
+				a.home = rules.WorkspaceRole(m.Role)
 			}
 		}
 	}
-	return f, nil
+	ts, err := c.Teams.List(ctx, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the organization's teams: %w", err)
+	}
+	for _, t := range ts {
+		ta := at(teams, t.ID)
+		p.teams = append(p.teams, rules.TeamAccess{Name: t.Name, HomeRole: ta.home, InAnyWorkspace: ta.any})
+		if !ta.any {
+			continue // a team without a workspace role gives its members nothing
+		}
+		tm, err := c.TeamMemberships.List(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("listing the members of team %q: %w", t.Name, err)
+		}
+		for _, m := range tm {
+			ua := at(users, m.UserID)
+			ua.any = true
+			ua.home = rules.EffectiveWorkspaceRole(rules.OrgRoleNone, ua.home, ta.home)
+		}
+	}
+	members, err := c.OrganizationMemberships.List(ctx, orgID)
+	orgRoles := map[string]rules.OrgRole{}
+	switch {
+	case err == nil:
+		for _, m := range members {
+			p.names[m.UserID] = m.Email
+			orgRoles[m.UserID] = rules.OrgRole(m.Role)
+			at(users, m.UserID)
+		}
+	case client.IsNotFound(err) || errors.Is(err, client.ErrForbidden):
+		p.unread = "the organization's member list, readable by organization admins only: people are named by id, organization admins are not counted"
+	default:
+		return nil, fmt.Errorf("listing the organization's members: %w", err)
+	}
+	for id, a := range users {
+		name := p.names[id]
+		if name == "" {
+			name = id
+		}
+		p.members = append(p.members, rules.Member{Name: name, Actor: rules.Actor{UserID: id, OrgRole: orgRoles[id], WorkspaceRole: a.home, InAnyWorkspace: a.any}})
+	}
+	return p, nil
 }
 
 // scopeChangeWarning is the plan's warning on scope for the change the facts
@@ -109,5 +212,27 @@ func reviewScopeChange(ctx context.Context, diags *diag.Diagnostics, c *client.C
 	}
 	if d, ok := scopeChangeWarning(f); ok {
 		diags.Append(d)
+	}
+}
+
+// reviewDeletion adds the review of destroying a credential that workflows used
+// recently (rules.DescribeCredentialDeletion): who loses it. A credential nobody
+// used, or a look-up that fails, says nothing (the deletion itself is allowed).
+func reviewDeletion(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, m credentialModel) {
+	usage, err := recentUsage(ctx, c, m.ID.ValueString())
+	if err != nil || len(usage) == 0 {
+		return
+	}
+	f := rules.DeletionFacts{CredentialName: m.Name.ValueString(), Scope: rules.Scope(m.Scope.ValueString()),
+		RecentUsage: usage, UsageWindow: fmt.Sprintf("%d days", scopeReviewDays)}
+	wsID := m.WorkspaceID.ValueString()
+	if ws, err := run.Workspace(ctx, wsID); err == nil {
+		f.HomeWorkspaceName = ws.Name
+		if p, err := gatherPeople(ctx, c, ws.OrganizationID, wsID); err == nil {
+			f.Losing = p.shift(f.Scope, "", wsID, m.OwnerID.ValueString())
+		}
+	}
+	if summary, detail, ok := rules.DescribeCredentialDeletion(f); ok {
+		diags.AddAttributeWarning(path.Root("id"), summary, detail)
 	}
 }

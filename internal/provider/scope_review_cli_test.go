@@ -71,7 +71,9 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 		`~ scope = "organization" -> "workspace"`,
 		`Warning: Narrowing credential "stripe-live" from organization to workspace scope`,
 		`Only workflows in workspace "payments" keep access`,
-		`workspace "growth", workflow "nightly-sync" (2 uses)`,
+		`Used in the last 30 days by 1 workflow that will lose access (2 uses):`,
+		`workspace "growth", workflow "nightly-sync": 2 uses`,
+		`Who loses access: 2 workspaces ("growth" and "sandbox").`,
 		`Plan: 0 to add, 1 to change, 0 to destroy.`,
 	} {
 		if !strings.Contains(flat, want) {
@@ -92,7 +94,7 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 	if want := `Warning: Widening credential "stripe-live" from workspace to organization scope`; !strings.Contains(flat, want) {
 		t.Errorf("no widening warning:\n%s", flat)
 	}
-	if want := `members of 2 other workspace(s) of the organization gain it`; !strings.Contains(flat, want) {
+	if want := `it becomes usable in 2 other workspaces of the organization, besides workspace "payments". Who gains access: 2 workspaces ("growth" and "sandbox").`; !strings.Contains(flat, want) {
 		t.Errorf("the widening warning does not count the workspaces:\n%s", flat)
 	}
 

@@ -20,7 +20,8 @@ import (
 
 // scopeFixture is an enterprise organization with three workspaces (payments, the
 // credential's home; growth; sandbox), an organization-scoped credential owned by the
-// platform admin, and a second member (bob) who can use it from growth.
+// platform admin (admin@flero.local, an organization admin), a second member (bob) who
+// can use it from growth, and a third (carol) in team "data", a viewer of sandbox.
 type scopeFixture struct {
 	srv                        *testserver.Server
 	admin, bob                 *client.Client
@@ -63,6 +64,16 @@ func newScopeFixture(t *testing.T) *scopeFixture {
 	_, err = f.admin.WorkspaceMemberships.Create(ctx, f.growth.ID, api.CreateWorkspaceMembershipRequest{UserID: f.bobID, Role: "editor"})
 	must(err)
 	f.bob = testClient(t, f.srv.URL, token)
+	// carol reaches sandbox through team "data".
+	carolID, _ := f.srv.CreateUser(t, "carol@example.com")
+	_, err = f.admin.OrganizationMemberships.Create(ctx, f.org.ID, api.CreateOrganizationMembershipRequest{Email: "carol@example.com", Role: "member"})
+	must(err)
+	team, err := f.admin.Teams.Create(ctx, f.org.ID, api.CreateTeamRequest{Name: "data"})
+	must(err)
+	_, err = f.admin.TeamMemberships.Create(ctx, team.ID, api.CreateTeamMembershipRequest{UserID: carolID})
+	must(err)
+	_, err = f.admin.WorkspaceMemberships.Create(ctx, f.sandbox.ID, api.CreateWorkspaceMembershipRequest{TeamID: team.ID, Role: "viewer"})
+	must(err)
 	return f
 }
 
@@ -111,8 +122,9 @@ func onlyWarning(t *testing.T, diags diag.Diagnostics) diag.Diagnostic {
 }
 
 // Narrowing from organization to workspace: the workflows of other workspaces that
-// used the credential in the last 30 days are listed by workspace name; uses in the
-// home workspace are not (they keep access).
+// used the credential in the last 30 days are listed by workspace name, with
+// grammatical counts; uses in the home workspace are not (they keep access); the
+// workspaces, the team and the people that lose it are named.
 func TestScopeReview_narrowingToWorkspaceListsLosingWorkflows(t *testing.T) {
 	f := newScopeFixture(t)
 	f.use(t, f.bob, f.growth, "nightly-sync", 3)
@@ -128,16 +140,17 @@ func TestScopeReview_narrowingToWorkspaceListsLosingWorkflows(t *testing.T) {
 	for _, want := range []string{
 		`applied in place (the credential keeps its id)`,
 		`Only workflows in workspace "payments" keep access`,
-		`Used in the last 30 days by workflows that will lose access:`,
-		`workspace "growth", workflow "nightly-sync" (3 uses)`,
-		`workspace "sandbox", workflow "experiment" (1 uses)`,
+		`Used in the last 30 days by 2 workflows that will lose access (4 uses):`,
+		`workspace "growth", workflow "nightly-sync": 3 uses`,
+		`workspace "sandbox", workflow "experiment": 1 use`,
+		`Who loses access: 2 workspaces ("growth" and "sandbox"), 1 team ("data") and 2 people ("bob@example.com" and "carol@example.com").`,
 	} {
 		if !strings.Contains(detail, want) {
 			t.Errorf("the warning does not say %q:\n%s", want, detail)
 		}
 	}
-	if strings.Contains(detail, "checkout") {
-		t.Errorf("the home workspace's workflow keeps access and must not be listed:\n%s", detail)
+	if strings.Contains(detail, "checkout") || strings.Contains(detail, "admin@flero.local") {
+		t.Errorf("the home workspace's workflow and the organization admin keep access and must not be listed:\n%s", detail)
 	}
 	if strings.Index(detail, `"growth"`) > strings.Index(detail, `"sandbox"`) {
 		t.Errorf("workspaces are not listed in order:\n%s", detail)
@@ -145,23 +158,33 @@ func TestScopeReview_narrowingToWorkspaceListsLosingWorkflows(t *testing.T) {
 	if n := f.srv.Requests("GET", f.usageRoute); n != 1 {
 		t.Errorf("usage read %d times, want 1", n)
 	}
-	if n := f.srv.Requests("GET", f.workspaceRoute); n != 0 {
-		t.Errorf("a narrowing listed the workspaces (%d requests)", n)
+	if n := f.srv.Requests("GET", f.workspaceRoute); n != 1 {
+		t.Errorf("workspaces listed %d times, want 1", n)
 	}
 }
 
-// Narrowing to personal: only the owner's workflows keep access, wherever they run.
-func TestScopeReview_narrowingToPersonalKeepsOwnersUses(t *testing.T) {
+// Narrowing to personal: only the owner's workflows in the home workspace keep
+// access; the owner's own workflows elsewhere lose it (the platform refuses their
+// use), and so does everyone else, organization admins included.
+func TestScopeReview_narrowingToPersonalListsOwnersWorkflowsElsewhere(t *testing.T) {
 	f := newScopeFixture(t)
 	f.use(t, f.bob, f.growth, "bobs-report", 2)
 	f.use(t, f.admin, f.sandbox, "owners-experiment", 4)
+	f.use(t, f.admin, f.payments, "owners-checkout", 1)
 
 	detail := onlyWarning(t, f.review(t, f.change(rules.ScopeOrganization, rules.ScopePersonal))).Detail()
-	if !strings.Contains(detail, `workspace "growth", workflow "bobs-report" (2 uses)`) || strings.Contains(detail, "owners-experiment") {
-		t.Errorf("narrowing to personal must list other users' workflows only:\n%s", detail)
+	for _, want := range []string{
+		`Only its owner, admin@flero.local, keeps access, and only in workspace "payments"`,
+		`workspace "growth", workflow "bobs-report": 2 uses`,
+		`workspace "sandbox", workflow "owners-experiment": 4 uses`,
+		`2 people ("bob@example.com" and "carol@example.com")`,
+	} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the warning does not say %q:\n%s", want, detail)
+		}
 	}
-	if !strings.Contains(detail, "Only its owner keeps access") {
-		t.Errorf("detail:\n%s", detail)
+	if strings.Contains(detail, "owners-checkout") {
+		t.Errorf("the owner's workflow in the home workspace keeps access:\n%s", detail)
 	}
 }
 
@@ -170,42 +193,44 @@ func TestScopeReview_narrowingWithoutUsage(t *testing.T) {
 	f := newScopeFixture(t)
 	f.use(t, f.admin, f.payments, "checkout", 1)
 	detail := onlyWarning(t, f.review(t, f.change(rules.ScopeOrganization, rules.ScopeWorkspace))).Detail()
-	if !strings.Contains(detail, "No workflow outside the new scope used it in the last 30 days.") {
+	if !strings.Contains(detail, "No workflow that loses access used it in the last 30 days.") {
 		t.Errorf("detail:\n%s", detail)
 	}
 }
 
-// Widening to organization counts the workspaces that gain the credential and reads
-// no usage.
-func TestScopeReview_wideningToOrganizationCountsWorkspaces(t *testing.T) {
+// Widening to organization names the workspaces, the team and the people that gain
+// the credential, and reads no usage.
+func TestScopeReview_wideningToOrganizationNamesWhoGainsIt(t *testing.T) {
 	f := newScopeFixture(t)
 	f.srv.ResetCounters()
 	w := onlyWarning(t, f.review(t, f.change(rules.ScopeWorkspace, rules.ScopeOrganization)))
 	if w.Summary() != `Widening credential "stripe-live" from workspace to organization scope` {
 		t.Errorf("summary: %q", w.Summary())
 	}
-	if !strings.Contains(w.Detail(), `members of 2 other workspace(s) of the organization gain it, in addition to workspace "payments"`) {
-		t.Errorf("detail:\n%s", w.Detail())
+	for _, want := range []string{
+		`it becomes usable in 2 other workspaces of the organization, besides workspace "payments"`,
+		`Who gains access: 2 workspaces ("growth" and "sandbox"), 1 team ("data") and 2 people ("bob@example.com" and "carol@example.com").`,
+	} {
+		if !strings.Contains(w.Detail(), want) {
+			t.Errorf("detail lacks %q:\n%s", want, w.Detail())
+		}
 	}
 	if n := f.srv.Requests("GET", f.usageRoute); n != 0 {
 		t.Errorf("a widening read the usage (%d requests)", n)
 	}
-	if n := f.srv.Requests("GET", f.workspaceRoute); n != 1 {
-		t.Errorf("workspaces listed %d times, want 1", n)
-	}
 }
 
-// Widening from personal to workspace names the workspace and reads neither usage
-// nor the workspace list.
+// Widening from personal to workspace names the workspace and its owner, and reads
+// no usage.
 func TestScopeReview_wideningToWorkspace(t *testing.T) {
 	f := newScopeFixture(t)
 	f.srv.ResetCounters()
 	w := onlyWarning(t, f.review(t, f.change(rules.ScopePersonal, rules.ScopeWorkspace)))
-	if !strings.Contains(w.Detail(), `Every member of workspace "payments" gains it`) {
+	if !strings.Contains(w.Detail(), `Every member of workspace "payments" gains it, not only its owner, admin@flero.local.`) {
 		t.Errorf("detail:\n%s", w.Detail())
 	}
-	if n := f.srv.Requests("GET", f.usageRoute) + f.srv.Requests("GET", f.workspaceRoute); n != 0 {
-		t.Errorf("%d look-ups for a widening to workspace, want 0", n)
+	if n := f.srv.Requests("GET", f.usageRoute); n != 0 {
+		t.Errorf("a widening read the usage (%d requests)", n)
 	}
 }
 

@@ -211,7 +211,8 @@ func TestDescribeScopeChange(t *testing.T) {
 		{WorkspaceID: "ws-home", WorkspaceName: "payments", Workflow: "refunds", UserID: "u-3", Uses: 2},
 	}
 	base := ScopeChangeFacts{CredentialName: "stripe", HomeWorkspaceID: "ws-home", HomeWorkspaceName: "payments",
-		OwnerID: "u-owner", RecentUsage: usage, OtherWorkspaces: 5, UsageWindow: "30 days"}
+		OwnerID: "u-owner", RecentUsage: usage, UsageWindow: "30 days",
+		Shift: Audience{Workspaces: []string{"a", "b", "c", "d", "e"}}}
 
 	t.Run("org to workspace lists other workspaces only", func(t *testing.T) {
 		f := base
@@ -242,7 +243,7 @@ func TestDescribeScopeChange(t *testing.T) {
 		f := base
 		f.From, f.To, f.RecentUsage = ScopeOrganization, ScopeWorkspace, usage[:1]
 		_, detail, _ := DescribeScopeChange(f)
-		if !strings.Contains(detail, "No workflow outside the new scope used it in the last 30 days") {
+		if !strings.Contains(detail, "No workflow that loses access used it in the last 30 days") {
 			t.Errorf("detail: %s", detail)
 		}
 	})
@@ -250,7 +251,7 @@ func TestDescribeScopeChange(t *testing.T) {
 		f := base
 		f.From, f.To = ScopeWorkspace, ScopeOrganization
 		summary, detail, ok := DescribeScopeChange(f)
-		if !ok || !strings.Contains(summary, "Widening") || !strings.Contains(detail, "5 other workspace(s)") {
+		if !ok || !strings.Contains(summary, "Widening") || !strings.Contains(detail, "usable in 5 other workspaces of the organization") {
 			t.Errorf("summary %q detail %q", summary, detail)
 		}
 	})

@@ -1,5 +1,7 @@
 package rules
 
+import "strings"
+
 // Rules the reference server needed beyond the first set (additive).
 
 // CodeCredentialInactive refuses the use of an inactive credential.
@@ -18,11 +20,15 @@ func CheckCredentialActive(credName string, status CredentialStatus) *Violation 
 }
 
 // CheckTeamInOrganization decides whether a team may be given a workspace membership:
-// it must belong to the workspace's organization.
-func CheckTeamInOrganization(orgName, teamID string, inOrganization bool) *Violation {
+// it must belong to the workspace's organization. team names it (an id, or words such
+// as `team "platform"`). A team belongs to one organization for good: it cannot be
+// invited into another, so the refusal says so instead of suggesting an invitation.
+func CheckTeamInOrganization(orgName, team string, inOrganization bool) *Violation {
 	if inOrganization {
 		return nil
 	}
 	return violation(CodeNotOrganizationMember, KindInvalid, "team_id",
-		"Team %s does not belong to organization %q: only its own teams can be given a role in its workspaces.", teamID, orgName)
+		"Team %s belongs to another organization than this workspace's (%q). A team belongs to one organization "+
+			"and can be given a role only in that organization's workspaces. "+
+			"Give the role to a team of organization %q, or to the people directly.", strings.TrimPrefix(team, "team "), orgName, orgName)
 }

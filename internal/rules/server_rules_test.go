@@ -1,6 +1,9 @@
 package rules
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckCredentialActive(t *testing.T) {
 	if v := CheckCredentialActive("k", CredentialActive); v != nil {
@@ -19,6 +22,13 @@ func TestCheckTeamInOrganization(t *testing.T) {
 	v := CheckTeamInOrganization("acme", "team_1", false)
 	if v == nil || v.Code != CodeNotOrganizationMember || v.Field != "team_id" || v.Kind != KindInvalid {
 		t.Fatalf("foreign team: got %+v", v)
+	}
+	// A team cannot be invited into another organization: the refusal says why, and
+	// never suggests an invitation.
+	v = CheckTeamInOrganization("acme", `team "platform"`, false)
+	if !strings.Contains(v.Message, `Team "platform" belongs to another organization`) ||
+		!strings.Contains(v.Message, "A team belongs to one organization") || strings.Contains(v.Message, "invite") {
+		t.Fatalf("foreign team message: %s", v.Message)
 	}
 }
 

@@ -21,3 +21,13 @@ func CreateCredentialRule(scope Scope) string {
 	}
 	return fmt.Sprintf("Creating %s %s-scoped credential needs the admin or owner role in its workspace (or organization admin)", article, scope)
 }
+
+// HiddenPersonalCredential explains why the provider keeps a credential that the
+// token cannot see (rule 4: a personal credential is visible to its owner only).
+func HiddenPersonalCredential(credName, credID, ownerID, tokenUserID string) string {
+	return fmt.Sprintf("Credential %q (%s) is a personal credential of user %s, as recorded in the state, and the provider's token "+
+		"acts as user %s: a personal credential is visible to its owner only, so the API answers not found to this token. "+
+		"The provider keeps it in the state unchanged instead of planning to create it again (its name is taken in its workspace). "+
+		"Plan with its owner's token to manage it; if its owner deleted it, remove it from the state (terraform state rm).",
+		credName, credID, ownerID, tokenUserID)
+}

@@ -41,3 +41,13 @@ func TestRuleStatementsMatchRefusals(t *testing.T) {
 		t.Errorf("statement for organization scope: %q", got)
 	}
 }
+
+func TestHiddenPersonalCredential(t *testing.T) {
+	msg := HiddenPersonalCredential("alice-key", "cred_1", "usr_alice", "usr_bob")
+	for _, want := range []string{`Credential "alice-key" (cred_1)`, "personal credential of user usr_alice", "acts as user usr_bob",
+		"visible to its owner only", "instead of planning to create it again", "terraform state rm"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q: %s", want, msg)
+		}
+	}
+}

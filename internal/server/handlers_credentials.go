@@ -82,7 +82,7 @@ func createCredential(c *call) (*reply, error) {
 	if err := check(rules.CheckScopeAllowed(o.Name, rules.Plan(o.Plan), rc.Scope)); err != nil {
 		return nil, err
 	}
-	if err := c.taken("credential", ws.ID, req.Name, "", "name", "Credential name"); err != nil {
+	if err := c.taken(rules.NameCredential, ws.ID, req.Name, ""); err != nil {
 		return nil, err
 	}
 	cr := store.Credential{Credential: api.Credential{WorkspaceID: ws.ID, OrganizationID: o.ID, Name: req.Name, Type: req.Type,
@@ -90,7 +90,7 @@ func createCredential(c *call) (*reply, error) {
 	if err := c.tx.InsertCredential(&cr, req.Data); err != nil {
 		return nil, err
 	}
-	if err := c.audit("created", "credential", cr.ID, o.ID, ws.ID, map[string]string{"scope": cr.Scope}); err != nil {
+	if err := c.audit("created", "credential", cr.ID, o.ID, ws.ID, map[string]string{"scope": cr.Scope, "name": cr.Name}); err != nil {
 		return nil, err
 	}
 	return created(cr.Credential, cr.Version)
@@ -155,7 +155,7 @@ func updateCredential(c *call) (*reply, error) {
 		cr.Scope = *req.Scope
 		ch.add("scope")
 	}
-	credential := profile{kind: "credential", parentID: cr.WorkspaceID, id: cr.ID, what: "Credential name", name: &cr.Name, description: &cr.Description}
+	credential := profile{kind: rules.NameCredential, parentID: cr.WorkspaceID, id: cr.ID, name: &cr.Name, description: &cr.Description}
 	if err := c.applyProfile(credential, patch, &ch); err != nil {
 		return nil, err
 	}

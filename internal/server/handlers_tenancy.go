@@ -148,7 +148,7 @@ func createOrganization(c *call) (*reply, error) {
 	if err := check(rules.CheckSSOSetting(req.Name, false, req.SSOEnabled, c.user.PlatformAdmin)); err != nil {
 		return nil, err
 	}
-	if err := c.taken("organization", "", req.Name, "", "name", "Organization name"); err != nil {
+	if err := c.taken(rules.NameOrganization, "", req.Name, ""); err != nil {
 		return nil, err
 	}
 	o := api.Organization{Name: req.Name, Description: req.Description, AvatarURL: req.AvatarURL, Plan: req.Plan, SSOEnabled: req.SSOEnabled}
@@ -223,7 +223,7 @@ func updateOrganization(c *call) (*reply, error) {
 		return nil, err
 	}
 	var ch changes
-	if err := c.applyProfile(profile{"organization", "", o.ID, "Organization name", &o.Name, &o.Description, &o.AvatarURL}, patch, &ch); err != nil {
+	if err := c.applyProfile(profile{rules.NameOrganization, "", o.ID, &o.Name, &o.Description, &o.AvatarURL}, patch, &ch); err != nil {
 		return nil, err
 	}
 	if req.Plan != nil && *req.Plan != o.Plan {
@@ -518,11 +518,11 @@ func createWorkspace(c *call) (*reply, error) {
 		optional("avatar_url", req.AvatarURL, rules.ValidateHTTPSURL), optional("custom_domain", req.CustomDomain, rules.ValidateDomain)); err != nil {
 		return nil, err
 	}
-	if err := c.taken("workspace", o.ID, req.Name, "", "name", "Workspace name"); err != nil {
+	if err := c.taken(rules.NameWorkspace, o.ID, req.Name, ""); err != nil {
 		return nil, err
 	}
 	if req.CustomDomain != "" {
-		if err := c.taken("domain", "", req.CustomDomain, "", "custom_domain", "Custom domain"); err != nil {
+		if err := c.taken(rules.NameCustomDomain, "", req.CustomDomain, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -568,12 +568,12 @@ func updateWorkspace(c *call) (*reply, error) {
 		return nil, err
 	}
 	var ch changes
-	if err := c.applyProfile(profile{"workspace", o.ID, ws.ID, "Workspace name", &ws.Name, &ws.Description, &ws.AvatarURL}, patch, &ch); err != nil {
+	if err := c.applyProfile(profile{rules.NameWorkspace, o.ID, ws.ID, &ws.Name, &ws.Description, &ws.AvatarURL}, patch, &ch); err != nil {
 		return nil, err
 	}
 	if req.CustomDomain != nil && *req.CustomDomain != ws.CustomDomain {
 		if *req.CustomDomain != "" {
-			if err := c.taken("domain", "", *req.CustomDomain, ws.ID, "custom_domain", "Custom domain"); err != nil {
+			if err := c.taken(rules.NameCustomDomain, "", *req.CustomDomain, ws.ID); err != nil {
 				return nil, err
 			}
 		}
@@ -649,7 +649,7 @@ func createTeam(c *call) (*reply, error) {
 		optional("avatar_url", req.AvatarURL, rules.ValidateHTTPSURL)); err != nil {
 		return nil, err
 	}
-	if err := c.taken("team", o.ID, req.Name, "", "name", "Team name"); err != nil {
+	if err := c.taken(rules.NameTeam, o.ID, req.Name, ""); err != nil {
 		return nil, err
 	}
 	t := api.Team{OrganizationID: o.ID, Name: req.Name, Description: req.Description, AvatarURL: req.AvatarURL}
@@ -690,7 +690,7 @@ func updateTeam(c *call) (*reply, error) {
 		return nil, err
 	}
 	var ch changes
-	if err := c.applyProfile(profile{"team", o.ID, t.ID, "Team name", &t.Name, &t.Description, &t.AvatarURL}, patch, &ch); err != nil {
+	if err := c.applyProfile(profile{rules.NameTeam, o.ID, t.ID, &t.Name, &t.Description, &t.AvatarURL}, patch, &ch); err != nil {
 		return nil, err
 	}
 	if len(ch) == 0 {

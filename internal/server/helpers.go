@@ -304,29 +304,24 @@ func optional(field, v string, check func(field, v string) *rules.Violation) *ru
 	return check(field, v)
 }
 
-// taken returns a 409 on field when another row already uses the value: a name as
-// rules.SameName compares them (so after Unicode normalisation), a domain exactly.
-func (c *call) taken(kind, parentID, value, exceptID, field, what string) error {
-	if kind == "domain" {
-		t, err := c.tx.Taken(kind, parentID, value, exceptID)
+// taken returns the 409 of rules.CheckNameFree when another row already uses the
+// value: a name as rules.SameName compares them (so after Unicode normalisation), a
+// domain exactly.
+func (c *call) taken(kind rules.NameKind, parentID, value, exceptID string) error {
+	if kind == rules.NameCustomDomain {
+		t, err := c.tx.Taken(string(kind), parentID, value, exceptID)
 		if err != nil {
 			return err
 		}
-		if t {
-			return conflict(field, "%s %q is already taken.", what, value)
-		}
-		return nil
+		return check(rules.CheckNameFree(kind, value, t))
 	}
-	names, err := c.tx.NamesIn(kind, parentID, exceptID)
+	names, err := c.tx.NamesIn(string(kind), parentID, exceptID)
 	if err != nil {
 		return err
 	}
 	for _, n := range names {
 		if rules.SameName(n, value) {
-			if n != value {
-				return conflict(field, "%s %q is already taken (as %q, the same name in another Unicode normalisation).", what, value, n)
-			}
-			return conflict(field, "%s %q is already taken.", what, value)
+			return check(rules.CheckNameFree(kind, value, true))
 		}
 	}
 	return nil
@@ -374,10 +369,11 @@ func (p profilePatch) violations() []*rules.Violation {
 }
 
 // profile is an object's name, description and avatar, changed in place by
-// applyProfile; kind, parentID and what say where its name must be unique (c.taken).
+// applyProfile; kind and parentID say where its name must be unique (c.taken).
 // avatarURL may be nil for an object without one, whose patches never set it.
 type profile struct {
-	kind, parentID, id, what     string
+	kind                         rules.NameKind
+	parentID, id                 string
 	name, description, avatarURL *string
 }
 
@@ -385,7 +381,7 @@ type profile struct {
 // recording each in ch; a new name must not be taken.
 func (c *call) applyProfile(to profile, p profilePatch, ch *changes) error {
 	if p.name != nil && *p.name != *to.name {
-		if err := c.taken(to.kind, to.parentID, *p.name, to.id, "name", to.what); err != nil {
+		if err := c.taken(to.kind, to.parentID, *p.name, to.id); err != nil {
 			return err
 		}
 		*to.name = *p.name

@@ -1,0 +1,379 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/flero/terraform-provider-flero/internal/acctest"
+	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
+)
+
+// Plan sees what apply will refuse (issue 13, point 2): names already taken, rule 9
+// (deleting what still holds something), a team of another organization. Each test
+// shows the plan's verdict, then that nothing was created or changed, then the
+// accepted way through: apply succeeds and the next plan is empty.
+
+// tenancyCounts counts, through the API, the organization's workspaces and teams and
+// the home workspace's credentials.
+func tenancyCounts(env *acctest.Env, orgID, homeID string) (workspaces, teams, credentials int, err error) {
+	ctx := context.Background()
+	wss, err := env.Admin.Workspaces.List(ctx, orgID)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	ts, err := env.Admin.Teams.List(ctx, orgID)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	creds, err := env.Admin.Credentials.List(ctx, homeID)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return len(wss), len(ts), len(creds), nil
+}
+
+func TestAccPlanRefusal_namesTaken(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	otherOrg := acctest.RandomName("taken")
+	// Made outside this configuration: an organization with its workspaces "home" and
+	// "prod" (custom domain flows.acme.example), a team and a credential, and another
+	// organization whose name the configuration also wants.
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	other := env.Organization(api.CreateOrganizationRequest{Name: otherOrg})
+	home := must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "home"}))(t)
+	prod := must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "prod", CustomDomain: "flows.acme.example"}))(t)
+	team := must(env.Admin.Teams.Create(ctx, org.ID, api.CreateTeamRequest{Name: "platform"}))(t)
+	cred := must(env.Admin.Credentials.Create(ctx, home.ID, api.CreateCredentialRequest{Name: "stripe", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+
+	// Five creates whose name (or custom domain) those objects hold.
+	// The configuration's creates: prod's custom domain is given either to prod or to
+	// a new workspace, staging.
+	creates := func(prodDomain, staging string) string {
+		return fmt.Sprintf(`
+resource "flero_organization" "twin" {
+  name = %[1]q
+}
+
+resource "flero_workspace" "prod" {
+  organization_id = %[2]q
+  name            = "prod"
+  custom_domain   = %[4]q
+}
+
+resource "flero_team" "platform" {
+  organization_id = %[2]q
+  name            = "platform"
+}
+
+resource "flero_credential" "stripe" {
+  workspace_id    = %[3]q
+  name            = "stripe"
+  type            = "api_key"
+  data_wo         = { token = "sk_test_0000" }
+  data_wo_version = 1
+}
+`, otherOrg, org.ID, home.ID, prodDomain) + staging
+	}
+	clashes := env.Config(creates("", fmt.Sprintf(`
+resource "flero_workspace" "staging" {
+  organization_id = %[1]q
+  name            = "staging"
+  custom_domain   = "flows.acme.example"
+}
+`, org.ID)))
+	refused := func(phrases ...string) resource.TestStep {
+		return resource.TestStep{Config: clashes, PlanOnly: true, ExpectError: errorMatching(phrases...)}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			// The plan refuses each create, naming the holder and its import command.
+			refused(`Name already taken`, `Organization name "`+otherOrg+`" is already taken.`, `It is held by organization "`+otherOrg+`" (`+other.ID+`)`,
+				`terraform import flero_organization.<name> `+other.ID),
+			refused(`Workspace name "prod" is already taken.`, `It is held by workspace "prod" (`+prod.ID+`)`, `terraform import flero_workspace.<name> `+prod.ID),
+			refused(`Custom domain "flows.acme.example" is already taken.`, `held by workspace "prod" (`+prod.ID+`)`),
+			refused(`Team name "platform" is already taken.`, `to = flero_team.<name>`, `id = "`+team.ID+`"`),
+			refused(`Credential name "stripe" is already taken.`, `terraform import flero_credential.<name> `+cred.ID),
+			{
+				// Nothing was created or changed by the refused plans; importing the
+				// existing objects instead is accepted, and the next plan is empty.
+				PreConfig: func() {
+					ws, teams, creds, err := tenancyCounts(env, org.ID, home.ID)
+					if err != nil || ws != 2 || teams != 1 || creds != 1 {
+						t.Fatalf("after the refused plans: %d workspaces, %d teams, %d credentials (want 2, 1, 1), err %v", ws, teams, creds, err)
+					}
+				},
+				Config: env.Config(creates("flows.acme.example", fmt.Sprintf(`
+import {
+  to = flero_organization.twin
+  id = %[1]q
+}
+import {
+  to = flero_workspace.prod
+  id = %[2]q
+}
+import {
+  to = flero_team.platform
+  id = %[3]q
+}
+import {
+  to = flero_credential.stripe
+  id = %[4]q
+}
+`, other.ID, prod.ID, team.ID, cred.ID))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// must returns a function that fails the test when err is not nil, else returns v.
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("out-of-band setup: %v", err)
+		}
+		return v
+	}
+}
+
+// TestAccPlanRefusal_workspaceStillHoldsCredentials: rule 9 at plan. `terraform
+// destroy` of a workspace and its managed credential plans both deletions (the
+// credential's first); a credential made outside the configuration stays, so the plan
+// fails naming it, and only it. Once it is gone the destroy succeeds (the test's own
+// destroy, then CheckDestroy).
+func TestAccPlanRefusal_workspaceStillHoldsCredentials(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	config := env.Config(fmt.Sprintf(`
+resource "flero_workspace" "ops" {
+  organization_id = %[1]q
+  name            = "ops"
+}
+
+resource "flero_credential" "managed" {
+  workspace_id    = flero_workspace.ops.id
+  name            = "managed"
+  type            = "api_key"
+  data_wo         = { token = "sk_test_0000" }
+  data_wo_version = 1
+}
+`, org.ID))
+	var ops *api.Workspace
+	var legacy *api.Credential
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Made outside the configuration: a credential in the workspace.
+				PreConfig: func() {
+					ops = must(env.Admin.Workspaces.GetByName(ctx, org.ID, "ops"))(t)
+					legacy = must(env.Admin.Credentials.Create(ctx, ops.ID, api.CreateCredentialRequest{
+						Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+				},
+				Config:  config,
+				Destroy: true,
+				ExpectError: errorMatching(`Workspace is not empty`, `Workspace "ops" still holds credentials: "legacy". Delete or move them first.`,
+					`This run does not destroy them`, `"legacy" (cred_`),
+			},
+			{
+				// The refused destroy deleted nothing; with the outside credential gone,
+				// the configuration is unchanged and the test's destroy succeeds.
+				PreConfig: func() {
+					creds := must(env.Admin.Credentials.List(ctx, ops.ID))(t)
+					if len(creds) != 2 {
+						t.Fatalf("after the refused destroy the workspace holds %d credentials, want 2", len(creds))
+					}
+					if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_organizationStillHasWorkspaces: rule 9 at plan for an
+// organization: `terraform destroy` of an organization and its managed workspace
+// fails at plan when a workspace made outside the configuration remains, naming it;
+// once it is gone, the destroy succeeds.
+func TestAccPlanRefusal_organizationStillHasWorkspaces(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	name := acctest.RandomName("org")
+	config := env.Config(fmt.Sprintf(`
+resource "flero_organization" "acme" {
+  name = %[1]q
+}
+
+resource "flero_workspace" "app" {
+  organization_id = flero_organization.acme.id
+  name            = "app"
+}
+`, name))
+	var org *api.Organization
+	var shadow *api.Workspace
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					org = must(env.Admin.Organizations.GetByName(ctx, name))(t)
+					shadow = must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "shadow"}))(t)
+				},
+				Config:      config,
+				Destroy:     true,
+				ExpectError: errorMatching(`Organization is not empty`, `Organization "`+name+`" still has workspaces: "shadow". Delete them first.`, `"shadow" (ws_`),
+			},
+			{
+				// The refused destroy deleted nothing (the managed workspace is still
+				// there: the plan failed before any apply).
+				PreConfig: func() {
+					wss := must(env.Admin.Workspaces.List(ctx, org.ID))(t)
+					if len(wss) != 2 {
+						t.Fatalf("after the refused destroy the organization has %d workspaces, want 2", len(wss))
+					}
+					if err := env.Admin.Workspaces.Delete(ctx, shadow.ID, client.WriteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_teamOfAnotherOrganization: giving a team of another
+// organization a role in a workspace fails at plan, saying that a team belongs to one
+// organization (no invitation can fix it); a team of the workspace's organization
+// is accepted.
+func TestAccPlanRefusal_teamOfAnotherOrganization(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	acme := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("acme")})
+	globex := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("globex")})
+	ws := must(env.Admin.Workspaces.Create(ctx, acme.ID, api.CreateWorkspaceRequest{Name: "payments"}))(t)
+	foreign := must(env.Admin.Teams.Create(ctx, globex.ID, api.CreateTeamRequest{Name: "auditors"}))(t)
+	membership := func(teamRef string) string {
+		return env.Config(fmt.Sprintf(`
+resource "flero_team" "own" {
+  organization_id = %[1]q
+  name            = "auditors"
+}
+
+resource "flero_workspace_membership" "auditors" {
+  workspace_id = %[2]q
+  team_id      = %[3]s
+  role         = "viewer"
+}
+`, acme.ID, ws.ID, teamRef))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:   membership(fmt.Sprintf("%q", foreign.ID)),
+				PlanOnly: true,
+				ExpectError: errorMatching(`Team "auditors" (`+foreign.ID+`) belongs to another organization than this workspace's ("`+acme.Name+`").`,
+					`A team belongs to one organization`, `Give the role to a team of organization "`+acme.Name+`"`),
+			},
+			{
+				PreConfig: func() {
+					ms := must(env.Admin.WorkspaceMemberships.List(ctx, ws.ID))(t)
+					for _, m := range ms {
+						if m.PrincipalType == "team" {
+							t.Fatalf("the refused plan made a membership: %+v", m)
+						}
+					}
+				},
+				Config: membership("flero_team.own.id"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_membershipsExist: creating a membership that already exists
+// (made outside the configuration) fails at plan with its import command; importing
+// it instead is accepted, and the next plan is empty.
+func TestAccPlanRefusal_membershipsExist(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	ws := must(env.Admin.Workspaces.Create(ctx, org.ID, api.CreateWorkspaceRequest{Name: "payments"}))(t)
+	bobID, _ := env.CreateUser("bob@example.com")
+	must(env.Admin.OrganizationMemberships.Create(ctx, org.ID, api.CreateOrganizationMembershipRequest{Email: "bob@example.com", Role: "member"}))(t)
+	must(env.Admin.WorkspaceMemberships.Create(ctx, ws.ID, api.CreateWorkspaceMembershipRequest{UserID: bobID, Role: "viewer"}))(t)
+	memberships := fmt.Sprintf(`
+resource "flero_organization_membership" "bob" {
+  organization_id = %[1]q
+  email           = "bob@example.com"
+  role            = "member"
+}
+
+resource "flero_workspace_membership" "bob" {
+  workspace_id = %[2]q
+  user_id      = %[3]q
+  role         = "viewer"
+}
+`, org.ID, ws.ID, bobID)
+	orgImport, wsImport := org.ID+"/bob@example.com", ws.ID+"/user/"+bobID
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: env.Config(memberships), PlanOnly: true,
+				ExpectError: errorMatching(`Already exists`, `terraform import flero_organization_membership.<name> `+orgImport)},
+			{Config: env.Config(memberships), PlanOnly: true,
+				ExpectError: errorMatching(`Already exists`, `workspace membership of user `+bobID, `id = "`+wsImport+`"`)},
+			{
+				Config: env.Config(memberships + fmt.Sprintf(`
+import {
+  to = flero_organization_membership.bob
+  id = %[1]q
+}
+import {
+  to = flero_workspace_membership.bob
+  id = %[2]q
+}
+`, orgImport, wsImport)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
