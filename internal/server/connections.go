@@ -55,13 +55,13 @@ func NewHTTPServer(h http.Handler, l HTTPLimits, log *slog.Logger) *http.Server 
 	return hs
 }
 
-// LimitListener accepts at most max connections at once (max ≤ 0: the default's); the
+// LimitListener accepts at most maxConns connections at once (≤ 0: the default's); the
 // others wait in the kernel's backlog until one closes.
-func LimitListener(ln net.Listener, max int) net.Listener {
-	if max <= 0 {
-		max = DefaultHTTPLimits.MaxConnections
+func LimitListener(ln net.Listener, maxConns int) net.Listener {
+	if maxConns <= 0 {
+		maxConns = DefaultHTTPLimits.MaxConnections
 	}
-	return &limitListener{Listener: ln, sem: make(chan struct{}, max), done: make(chan struct{})}
+	return &limitListener{Listener: ln, sem: make(chan struct{}, maxConns), done: make(chan struct{})}
 }
 
 type limitListener struct {

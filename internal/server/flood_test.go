@@ -103,7 +103,7 @@ func TestSlowBodiesDoNotHoldTheServer(t *testing.T) {
 			if resp.StatusCode == http.StatusUnauthorized {
 				refused.Add(1)
 			}
-			_, err = io.Copy(io.Discard, resp.Body)
+			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
 			var b [1]byte
 			if _, err = c.Read(b[:]); errors.Is(err, io.EOF) || isReset(err) {

@@ -231,7 +231,7 @@ func recordCredentialUse(c *call) (*reply, error) {
 		there = actor(c.user.ID, roles)
 	}
 	if err := check(rules.CheckCredentialUse(there, ruleCred(cr), req.WorkspaceID, exists, exists && ws.ID == cr.WorkspaceID)); err != nil {
-		if v, ok := err.(*rules.Violation); ok && v.Kind == rules.KindInvalid {
+		if v := (*rules.Violation)(nil); errors.As(err, &v) && v.Kind == rules.KindInvalid {
 			return nil, validate(v)
 		}
 		return nil, err

@@ -23,6 +23,9 @@ func checkJSONInput(body []byte) *apiError {
 	if s.err == nil {
 		return nil
 	}
+	if s.err.path == "" {
+		s.err.path = "(body)" // the body itself is the offending value
+	}
 	return &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest,
 		msg:    fmt.Sprintf("The request body is not valid: %s: %s.", s.err.path, s.err.msg),
 		fields: []api.FieldError{{Path: s.err.path, Message: s.err.msg}}}
@@ -130,10 +133,10 @@ func (s *jsonScan) array(path string, depth int) {
 	}
 }
 
-// closes consumes close when it comes next (an empty object or array).
-func (s *jsonScan) closes(close byte) bool {
+// closes consumes end when it comes next (an empty object or array).
+func (s *jsonScan) closes(end byte) bool {
 	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == close {
+	if s.i < len(s.b) && s.b[s.i] == end {
 		s.i++
 		return true
 	}
@@ -141,14 +144,14 @@ func (s *jsonScan) closes(close byte) bool {
 }
 
 // more consumes what follows a member or an element: true after a comma, false at
-// close or (malformed) anything else.
-func (s *jsonScan) more(close byte) bool {
+// end or (malformed) anything else.
+func (s *jsonScan) more(end byte) bool {
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == ',' {
 		s.i++
 		return true
 	}
-	if !s.closes(close) {
+	if !s.closes(end) {
 		s.bad = true
 	}
 	return false
