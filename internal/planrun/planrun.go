@@ -45,6 +45,8 @@ type Fetchers struct {
 	ListCredentials             func(ctx context.Context, orgID string) ([]api.Credential, error)
 	ListWorkspaces              func(ctx context.Context, orgID string) ([]api.Workspace, error)
 	ListTeams                   func(ctx context.Context, orgID string) ([]api.Team, error)
+	// ListOrganizations lists the organizations the token can see (planned.go).
+	ListOrganizations func(ctx context.Context) ([]api.Organization, error)
 	// Writes is the client's count of writes (client.Client.Writes); nil: none.
 	Writes func() int64
 	// Now is the clock of the listings' age; nil: time.Now.
@@ -83,6 +85,9 @@ type Cache struct {
 	// removedAdmins: the admins this run plans to remove or demote, by organization
 	// then user (admins.go).
 	removedAdmins map[string]map[string]bool
+	// planned: the ledger of objects this run creates or replaces (planned.go).
+	planned     []Planned
+	visibleOrgs memo[struct{}, []api.Organization]
 }
 
 // New returns an empty cache reading through c.
@@ -104,9 +109,10 @@ func New(c *client.Client) *Cache {
 		ListCredentials: func(ctx context.Context, orgID string) ([]api.Credential, error) {
 			return c.Credentials.ListByOrganization(ctx, orgID, client.CredentialListOptions{})
 		},
-		ListWorkspaces: c.Workspaces.List,
-		ListTeams:      c.Teams.List,
-		Writes:         c.Writes,
+		ListWorkspaces:    c.Workspaces.List,
+		ListTeams:         c.Teams.List,
+		ListOrganizations: c.Organizations.List,
+		Writes:            c.Writes,
 	})
 }
 

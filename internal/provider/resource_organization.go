@@ -175,8 +175,22 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // SSO setting for the resources planned after it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || change == framework.Create || r.Run() == nil {
-		return // creating an organization needs no right; its creator becomes its admin
+	if change == framework.NoChange || r.Run() == nil {
+		return
+	}
+	if change == framework.Create {
+		// Creating an organization needs no right; its creator becomes its admin. The
+		// run's ledger keeps it, with its planned plan and SSO setting, for the
+		// resources planned after it whose organization_id is not known until apply.
+		var plan organizationModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		p := planrun.Planned{Kind: planrun.KindOrganization, Name: knownString(plan.Name), Plan: knownString(plan.Plan)}
+		if !plan.SSOEnabled.IsUnknown() {
+			sso := plan.SSOEnabled.ValueBool()
+			p.SSOEnabled = &sso
+		}
+		r.Run().RecordPlanned(p)
+		return
 	}
 	var state organizationModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -221,7 +235,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if plan.Plan.IsUnknown() {
 		if state.Plan.ValueString() == string(rules.PlanEnterprise) {
 			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("plan"),
-				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)")
+				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)", "its new plan")
 		}
 		return
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
@@ -223,15 +224,21 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		})
 		return
 	}
-	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
-		framework.ID("organization_id", plan.OrganizationID)) {
+	switch {
+	case plan.OrganizationID.IsUnknown():
+		decideInOrganization(ctx, r.Run(), &resp.Diagnostics, path.Root("organization_id"),
+			"the organization does not use single sign-on and the token may manage its memberships", ssoVerdict)
+	case !plan.OrganizationID.IsNull():
 		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
+	}
+	if change == framework.Create || change == framework.Replace {
+		recordPlanned(r.Run(), planrun.KindOrganizationMembership, plan.Email, plan.OrganizationID)
 	}
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {
 		case plan.Role.IsUnknown():
 			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("role"),
-				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()))
+				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()), "the new role")
 		case plan.Role.ValueString() != string(rules.OrgRoleAdmin):
 			r.checkLastAdmin(ctx, &resp.Diagnostics, state, false)
 		}

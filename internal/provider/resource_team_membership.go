@@ -14,6 +14,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -146,15 +147,28 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return m.Version, nil
 		})
 	}
-	if change == framework.Create || change == framework.Replace {
-		if !framework.Known(&resp.Diagnostics, "the token may manage this team's members", framework.ID("team_id", plan.TeamID)) {
-			return
-		}
-		userID := ""
-		if framework.Known(&resp.Diagnostics, "the user is a member of the team's organization", framework.ID("user_id", plan.UserID)) {
-			userID = plan.UserID.ValueString()
-		}
-		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), userID, false)
+	if change != framework.Create && change != framework.Replace {
+		return
+	}
+	if !plan.TeamID.IsUnknown() && !plan.UserID.IsUnknown() {
+		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), plan.UserID.ValueString(), false)
+		return
+	}
+	// An id not known until apply: decided by the teams and the organization
+	// memberships this run creates.
+	run := r.Run()
+	teamPath := path.Root("team_id")
+	if plan.TeamID.IsUnknown() {
+		decideInContainer(ctx, run, &resp.Diagnostics, teamPath, planrun.KindTeam, "the token may manage the team's members",
+			manageVerdict(rules.ManageTeams))
+	} else {
+		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), "", false)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if teams, ok := containerCandidates(ctx, run, &resp.Diagnostics, teamPath, planrun.KindTeam, plan.TeamID); ok {
+		decidePrincipalInOrganization(ctx, run, &resp.Diagnostics, teams, plan.UserID, false)
 	}
 }
 
