@@ -227,3 +227,26 @@ func (c *Cache) VisibleOrganizations(ctx context.Context) ([]OrgCandidate, error
 	}
 	return out, nil
 }
+
+// RecordCredentialDeletion records that this run deletes the credential (of the
+// organization orgID): Terraform applies the deletion of a credential before any update
+// of the organization it depends on, so an organization leaving enterprise in the same
+// run does not count it among the organization-scoped credentials it holds.
+func (c *Cache) RecordCredentialDeletion(orgID, credID string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if c.deletedCreds == nil {
+		c.deletedCreds = map[string]map[string]bool{}
+	}
+	if c.deletedCreds[orgID] == nil {
+		c.deletedCreds[orgID] = map[string]bool{}
+	}
+	c.deletedCreds[orgID][credID] = true
+}
+
+// CredentialDeleted reports whether this run deletes the credential (recorded so far).
+func (c *Cache) CredentialDeleted(orgID, credID string) bool {
+	c.plannedMu.RLock()
+	defer c.plannedMu.RUnlock()
+	return c.deletedCreds[orgID][credID]
+}

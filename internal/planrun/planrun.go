@@ -86,8 +86,9 @@ type Cache struct {
 	// then user (admins.go).
 	removedAdmins map[string]map[string]bool
 	// planned: the ledger of objects this run creates or replaces (planned.go).
-	planned     []Planned
-	visibleOrgs memo[struct{}, []api.Organization]
+	planned      []Planned
+	visibleOrgs  memo[struct{}, []api.Organization]
+	deletedCreds map[string]map[string]bool
 }
 
 // New returns an empty cache reading through c.

@@ -61,6 +61,14 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	case framework.Update:
 		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
 	case framework.Delete:
+		// Recorded first, before any look-up: an organization leaving enterprise in
+		// the same run does not count it (Terraform applies this deletion before that
+		// update). Terraform does not order the two in the plan walk; the
+		// organization's check lists its credentials first (one request), so it
+		// normally finds the deletion recorded.
+		if state.Scope.ValueString() == string(rules.ScopeOrganization) {
+			run.RecordCredentialDeletion(state.OrganizationID.ValueString(), state.ID.ValueString())
+		}
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
 		framework.PlanDeleteVersion(ctx, &resp.Diagnostics, resp.Private, credentialName(state.Name.ValueString()), func(ctx context.Context) (int64, error) {
 			cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())

@@ -248,9 +248,11 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		framework.AddLookupError(&resp.Diagnostics, path.Root("plan"), "the organization-scoped credentials of "+organizationName(state.Name.ValueString()), err)
 		return
 	}
+	// A credential this run deletes does not count: Terraform deletes it before it
+	// updates the organization it depends on (planrun.RecordCredentialDeletion).
 	names := make([]string, 0, len(creds))
 	for _, c := range creds {
-		if c.Scope == string(rules.ScopeOrganization) {
+		if c.Scope == string(rules.ScopeOrganization) && !r.Run().CredentialDeleted(orgID, c.ID) {
 			names = append(names, c.Name)
 		}
 	}
