@@ -3,6 +3,7 @@ package planrun
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
@@ -249,4 +250,71 @@ func (c *Cache) CredentialDeleted(orgID, credID string) bool {
 	c.plannedMu.RLock()
 	defer c.plannedMu.RUnlock()
 	return c.deletedCreds[orgID][credID]
+}
+
+// The last admin and the organization's own deletion. An organization always keeps an
+// admin (rules.CheckLastAdmin), and deleting the organization deletes its memberships.
+// When a run destroys an organization and the membership of its last admin, Terraform
+// plans and applies the membership's destroy first (a destroy of what depends on the
+// organization comes before the organization's), so the membership's plan cannot
+// know yet whether the organization goes too. It asks LeaveToOrganizationDelete: when
+// the organization's fate is not known yet, the membership is recorded as left to the
+// organization's deletion, and the organization's plan, planned after it, settles it
+// (RecordOrganizationFate): deleted, nothing to say; kept, an error on the
+// organization that names the membership.
+
+// RecordRefreshed records that this walk read (refreshed) the object key names: a
+// normal plan refreshes every object before planning it (unless -refresh=false); a
+// destroy plan does not (Terraform refreshed them in an earlier walk).
+func (c *Cache) RecordRefreshed(key string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if c.refreshed == nil {
+		c.refreshed = map[string]bool{}
+	}
+	c.refreshed[key] = true
+}
+
+// Refreshed reports whether this walk read the object key names.
+func (c *Cache) Refreshed(key string) bool {
+	c.plannedMu.RLock()
+	defer c.plannedMu.RUnlock()
+	return c.refreshed[key]
+}
+
+// LeaveToOrganizationDelete asks whether the destroy of the membership of email, the
+// last admin of organization orgID, may be left to the organization's deletion: yes
+// when this run deletes the organization (its plan came first); no when this run keeps
+// it; when the organization's plan has not come yet, yes if mayWait (the membership is
+// recorded, and the organization's plan settles it), no otherwise.
+func (c *Cache) LeaveToOrganizationDelete(orgID, email string, mayWait bool) bool {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if deleted, known := c.orgFates[orgID]; known {
+		return deleted
+	}
+	if !mayWait {
+		return false
+	}
+	if c.leftToOrg == nil {
+		c.leftToOrg = map[string][]string{}
+	}
+	c.leftToOrg[orgID] = append(c.leftToOrg[orgID], email)
+	return true
+}
+
+// RecordOrganizationFate records whether this run deletes the organization and returns
+// the emails of the last admins whose membership's destroy was left to that deletion
+// before (LeaveToOrganizationDelete), sorted: when the organization is kept, the plan
+// must refuse them.
+func (c *Cache) RecordOrganizationFate(orgID string, deleted bool) []string {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if c.orgFates == nil {
+		c.orgFates = map[string]bool{}
+	}
+	c.orgFates[orgID] = deleted
+	left := slices.Clone(c.leftToOrg[orgID])
+	slices.Sort(left)
+	return left
 }

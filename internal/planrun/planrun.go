@@ -89,6 +89,11 @@ type Cache struct {
 	planned      []Planned
 	visibleOrgs  memo[struct{}, []api.Organization]
 	deletedCreds map[string]map[string]bool
+	// refreshed, orgFates, leftToOrg: the last admin and the organization's own
+	// deletion (planned.go).
+	refreshed map[string]bool
+	orgFates  map[string]bool
+	leftToOrg map[string][]string
 }
 
 // New returns an empty cache reading through c.

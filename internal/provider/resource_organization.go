@@ -106,6 +106,7 @@ func (r *organizationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 
+	r.Run().RecordRefreshed(organizationKey(state.ID.ValueString()))
 	org, err := r.Client().Organizations.Get(ctx, state.ID.ValueString())
 	framework.ReadState(ctx, resp, organizationName(state.Name.ValueString()), err, func() (any, int64) { return organizationFromAPI(org), org.Version })
 }
@@ -175,7 +176,13 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // SSO setting for the resources planned after it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || r.Run() == nil {
+	if r.Run() == nil {
+		return
+	}
+	if change != framework.Create {
+		r.settleLastAdmins(ctx, req, resp, change == framework.Delete || change == framework.Replace)
+	}
+	if change == framework.NoChange {
 		return
 	}
 	if change == framework.Create {
@@ -259,6 +266,29 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	framework.AddViolation(&resp.Diagnostics, rules.CheckPlanChange(state.Name.ValueString(), from, to, names))
 }
 
+// settleLastAdmins records whether this run deletes the organization and refuses, when
+// it keeps it, the destroys of its last admin's membership planned before as left to
+// its deletion (planrun.LeaveToOrganizationDelete: a destroy plan that targets the
+// membership, or -refresh=false).
+func (r *organizationResource) settleLastAdmins(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, deleted bool) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() || id.ValueString() == "" {
+		return
+	}
+	left := r.Run().RecordOrganizationFate(id.ValueString(), deleted)
+	if deleted || len(left) == 0 {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+	for _, email := range left {
+		v := *rules.CheckLastAdmin(name.ValueString(), email, 0)
+		v.Message += " This plan destroys its membership and keeps the organization." + destroyTogetherHint
+		framework.AddViolationAt(&resp.Diagnostics, &v, path.Root("id"))
+	}
+}
+
 func organizationFromAPI(o *api.Organization) organizationModel {
 	return organizationModel{
 		ID:          types.StringValue(o.ID),
@@ -269,5 +299,9 @@ func organizationFromAPI(o *api.Organization) organizationModel {
 		SSOEnabled:  types.BoolValue(o.SSOEnabled),
 	}
 }
+
+// organizationKey names an organization for planrun.RecordRefreshed: an organization
+// refreshed in a walk is one of the configuration's.
+func organizationKey(id string) string { return "organization/" + id }
 
 func organizationName(name string) string { return fmt.Sprintf("organization %q", name) }
