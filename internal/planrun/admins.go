@@ -16,7 +16,8 @@ import (
 // plan removes or demotes while it is an admin asks PlanAdminRemoval, which reads the
 // organization's admins once per run and records the removal, so that a plan that
 // removes or demotes every admin fails at plan time even though each removal alone
-// would leave another admin.
+// would leave another admin. The admins this run promotes (PlanAdminPromotion) count
+// for the removals planned after them.
 
 // errNoMembershipList: the cache has no list fetcher for organization memberships.
 var errNoMembershipList = errors.New("planrun: no list of organization memberships to read the admins from")
@@ -104,6 +105,26 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 			out.OtherAdmins++
 		}
 	}
+	for who := range c.promotedAdmins[orgID] {
+		if who != userID && !removed[who] {
+			out.OtherAdmins++
+		}
+	}
 	sort.Strings(out.AlsoRemoved)
 	return out, nil
+}
+
+// PlanAdminPromotion records that this run makes a member (or a new membership, by
+// email) an admin of the organization. A removal or demotion of another admin planned
+// after it counts it (PlanAdminRemoval): Terraform plans a resource after what it
+// depends on (a reference or depends_on) and applies it in the same order, so a
+// demotion that depends on the promotion is applied after it. who is the user's id, or
+// its email for a membership this run creates.
+func (c *Cache) PlanAdminPromotion(orgID, who string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if c.promotedAdmins[orgID] == nil {
+		c.promotedAdmins[orgID] = map[string]bool{}
+	}
+	c.promotedAdmins[orgID][who] = true
 }

@@ -3,6 +3,9 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -77,4 +80,107 @@ resource "flero_credential" "deploy" {
 			},
 		},
 	})
+}
+
+// TestAccOrganizationMembershipCLI_handOverTheLastAdmin: the token's user, the
+// organization's only admin, makes another member an admin and steps down to member in
+// one run, the demotion ordered after the promotion (depends_on): the plan counts the
+// promotion (Terraform plans and applies the demotion after it), the apply succeeds, and
+// the next plan, made by the new admin (the old one no longer sees the organization's
+// memberships), is empty. Without the promotion, the same demotion is refused at plan
+// and nothing changes.
+func TestAccOrganizationMembershipCLI_handOverTheLastAdmin(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	o, ws := credentialTenancy(t, env, "free")
+	me, err := env.Admin.Me(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const next = "next.admin@example.com"
+	nextID, nextToken := credentialMember(t, env, o, ws, next, "viewer")
+	config := func(ownerRole, nextRole string, ordered bool) string {
+		dependsOn := ""
+		if ordered {
+			dependsOn = "  depends_on = [flero_organization_membership.next]\n"
+		}
+		return fmt.Sprintf(`
+import {
+  to = flero_organization_membership.owner
+  id = "%[1]s/%[2]s"
+}
+
+import {
+  to = flero_organization_membership.next
+  id = "%[1]s/%[3]s"
+}
+
+resource "flero_organization_membership" "owner" {
+  organization_id = %[1]q
+  email           = %[4]q
+  role            = %[5]q
+%[7]s}
+
+resource "flero_organization_membership" "next" {
+  organization_id = %[1]q
+  email           = %[8]q
+  role            = %[6]q
+}
+`, o.ID, me.ID, nextID, me.Email, ownerRole, nextRole, dependsOn, next)
+	}
+	roles := func() map[string]string {
+		t.Helper()
+		members, err := env.Admin.OrganizationMemberships.List(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, m := range members {
+			got[m.Email] = m.Role
+		}
+		return got
+	}
+
+	tf := newTerraformCLI(t, env, env.Server.AdminToken)
+	tf.write(config("admin", "member", false))
+	tf.run(t, "apply", "-auto-approve")
+
+	// Stepping down alone: refused at plan, nothing changes.
+	tf.write(config("member", "member", false))
+	out, err := tf.exec("apply", "-auto-approve")
+	if err == nil {
+		t.Fatalf("the last admin stepped down:\n%s", out)
+	}
+	if want := fmt.Sprintf("%s is its last admin", me.Email); !strings.Contains(flattenSpaces(out), want) {
+		t.Errorf("the refusal does not say %q:\n%s", want, out)
+	}
+	if got := roles(); got[me.Email] != "admin" || got[next] != "member" {
+		t.Fatalf("the refused plan changed roles: %v", got)
+	}
+
+	// Handing over, ordered: accepted at plan, applied.
+	tf.write(config("member", "admin", true))
+	plan := flattenSpaces(tf.run(t, "plan"))
+	if !strings.Contains(plan, "Plan: 0 to add, 2 to change, 0 to destroy.") || strings.Contains(plan, "Warning:") {
+		t.Errorf("the hand-over plan:\n%s", plan)
+	}
+	tf.run(t, "apply", "-auto-approve")
+	if got := roles(); got[me.Email] != "member" || got[next] != "admin" {
+		t.Fatalf("roles after the hand-over: %v", got)
+	}
+
+	// The new admin's plan of the same configuration and state is empty.
+	tf2 := newTerraformCLI(t, env, nextToken)
+	for _, f := range []string{"main.tf", "terraform.tfstate"} {
+		b, err := os.ReadFile(filepath.Join(tf.dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(tf2.dir, f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := tf2.run(t, "plan"); !strings.Contains(out, "No changes.") {
+		t.Errorf("the new admin's plan after the hand-over is not empty:\n%s", out)
+	}
 }

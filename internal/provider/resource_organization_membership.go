@@ -228,6 +228,13 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	if change == framework.Update && plan.Role.Equal(state.Role) {
 		return // a change of the email's case only: nothing reaches the API
 	}
+	if promotes(change, plan, state) && !plan.OrganizationID.IsUnknown() {
+		who := plan.UserID.ValueString()
+		if change != framework.Update {
+			who = rules.NormalizeEmail(plan.Email.ValueString())
+		}
+		r.Run().PlanAdminPromotion(plan.OrganizationID.ValueString(), who)
+	}
 
 	if change == framework.Delete || change == framework.Replace {
 		r.checkOrganization(ctx, &resp.Diagnostics, state.OrganizationID.ValueString(), true)
@@ -396,6 +403,16 @@ func sameEmail(a, b types.String) bool {
 // this configuration that the plan keeps.
 const destroyTogetherHint = " To remove the organization with its memberships, destroy them in one run (terraform destroy): " +
 	"the membership of its last admin is then left to the organization's deletion."
+
+// promotes reports whether the plan makes its user an admin: a new admin membership, or
+// a member's promoted.
+func promotes(change framework.Change, plan, state organizationMembershipModel) bool {
+	if plan.Role.ValueString() != string(rules.OrgRoleAdmin) {
+		return false
+	}
+	return change == framework.Create || change == framework.Replace ||
+		(change == framework.Update && state.Role.ValueString() != string(rules.OrgRoleAdmin))
+}
 
 // privateLeftToOrganization is the private state key of a destroy planned as left to the
 // organization's deletion (checkLastAdmin).
