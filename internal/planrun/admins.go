@@ -3,6 +3,7 @@ package planrun
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -105,7 +106,7 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 			out.OtherAdmins++
 		}
 	}
-	for who := range c.promotedAdmins[orgID] {
+	for who := range c.promotedBefore[[2]string{orgID, userID}] {
 		if who != userID && !removed[who] {
 			out.OtherAdmins++
 		}
@@ -115,11 +116,19 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 }
 
 // PlanAdminPromotion records that this run makes a member (or a new membership, by
-// email) an admin of the organization. A removal or demotion of another admin planned
-// after it counts it (PlanAdminRemoval): Terraform plans a resource after what it
-// depends on (a reference or depends_on) and applies it in the same order, so a
-// demotion that depends on the promotion is applied after it. who is the user's id, or
-// its email for a membership this run creates.
+// email) an admin of the organization. who is the user's id, or its email for a
+// membership this run creates.
+//
+// A demotion or removal counts the promotions only when Terraform applies them before
+// it, that is when it depends on them (a reference or depends_on): Terraform then
+// plans (refresh, then plan) and applies the demotion after the promotion. Two
+// memberships that do not depend on each other are planned and applied in any order,
+// at the same time. The provider cannot see the edges, so it counts the promotions
+// planned before the demoted membership was refreshed (NoteAdminRefreshed): all of
+// them when it depends on them; those it does not depend on are normally planned at
+// the same time as it is refreshed and do not count (the plan refuses, and says to
+// order them). A membership not refreshed in this walk (-refresh=false, a destroy)
+// counts none.
 func (c *Cache) PlanAdminPromotion(orgID, who string) {
 	c.plannedMu.Lock()
 	defer c.plannedMu.Unlock()
@@ -127,4 +136,13 @@ func (c *Cache) PlanAdminPromotion(orgID, who string) {
 		c.promotedAdmins[orgID] = map[string]bool{}
 	}
 	c.promotedAdmins[orgID][who] = true
+}
+
+// NoteAdminRefreshed is called when the refresh of the user's membership of the
+// organization starts: the promotions planned so far are those its demotion or removal
+// may count (PlanAdminPromotion).
+func (c *Cache) NoteAdminRefreshed(orgID, userID string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	c.promotedBefore[[2]string{orgID, userID}] = maps.Clone(c.promotedAdmins[orgID])
 }

@@ -95,3 +95,36 @@ func TestLedger_plannedPlanOverlaysExisting(t *testing.T) {
 		t.Fatalf("%+v", orgs)
 	}
 }
+
+// TestLastAdminLeftToOrganizationDelete: whichever of the membership's and the
+// organization's plans comes second sees the other: a destroy left to the organization
+// is settled by its plan (deleted: nothing; kept: the emails to refuse); an
+// organization planned first answers at once; without mayWait, an unknown fate is no.
+func TestLastAdminLeftToOrganizationDelete(t *testing.T) {
+	c := ledgerCache()
+	if !c.LeaveToOrganizationDelete("org_1", "a@example.com", true) {
+		t.Fatal("an organization not planned yet: not left to it")
+	}
+	if left := c.RecordOrganizationFate("org_1", false); len(left) != 1 || left[0] != "a@example.com" {
+		t.Fatalf("the kept organization does not name the membership left to it: %v", left)
+	}
+	if c.LeaveToOrganizationDelete("org_1", "b@example.com", true) {
+		t.Error("left to an organization this run keeps")
+	}
+	c.RecordOrganizationFate("org_2", true)
+	if !c.LeaveToOrganizationDelete("org_2", "a@example.com", false) {
+		t.Error("not left to an organization this run deletes")
+	}
+	if c.LeaveToOrganizationDelete("org_3", "a@example.com", false) {
+		t.Error("left to an organization whose fate is unknown, without mayWait")
+	}
+}
+
+// TestCredentialDeletion: a recorded deletion is found, in its organization only.
+func TestCredentialDeletion(t *testing.T) {
+	c := ledgerCache()
+	c.RecordCredentialDeletion("org_1", "cred_1")
+	if !c.CredentialDeleted("org_1", "cred_1") || c.CredentialDeleted("org_1", "cred_2") || c.CredentialDeleted("org_2", "cred_1") {
+		t.Error("CredentialDeleted does not answer what was recorded")
+	}
+}

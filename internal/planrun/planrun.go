@@ -88,6 +88,9 @@ type Cache struct {
 	// promotedAdmins: the members this run makes admins, by organization then user
 	// id (or email, for a membership it creates) (admins.go).
 	promotedAdmins map[string]map[string]bool
+	// promotedBefore: the promotions planned before a membership's refresh, by
+	// organization and user (admins.go).
+	promotedBefore map[[2]string]map[string]bool
 	// planned: the ledger of objects this run creates or replaces (planned.go).
 	planned      []Planned
 	visibleOrgs  memo[struct{}, []api.Organization]
@@ -133,7 +136,8 @@ func NewWithFetchers(f Fetchers) *Cache {
 	if f.Writes == nil {
 		f.Writes = func() int64 { return 0 }
 	}
-	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}, promotedAdmins: map[string]map[string]bool{}}
+	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}, promotedAdmins: map[string]map[string]bool{},
+		promotedBefore: map[[2]string]map[string]bool{}}
 }
 
 // Me is the token's user.

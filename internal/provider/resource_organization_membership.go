@@ -120,6 +120,7 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 		return
 	}
 
+	r.Run().NoteAdminRefreshed(state.OrganizationID.ValueString(), state.UserID.ValueString())
 	m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 	framework.ReadState(ctx, resp, organizationMembershipName(state.Email.ValueString()), err, func() (any, int64) { return organizationMembershipFromAPI(m, state.Email), m.Version })
 	if err == nil {
