@@ -32,13 +32,19 @@ func decideInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.D
 	for _, o := range orgs {
 		u.Verdicts = append(u.Verdicts, verdict(o))
 	}
+	decideWithExisting(ctx, run, diags, u, verdict)
+}
+
+// decideWithExisting decides u, where an object not planned in this run may pass the
+// rule if one of the existing organizations the token can see passes existing.
+func decideWithExisting(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, u framework.Unknown, existing func(planrun.OrgCandidate) framework.Verdict) {
 	u.MayPassElsewhere = func() bool {
 		visible, err := run.VisibleOrganizations(ctx)
 		if err != nil {
 			return true // not known: the warning, never a false error
 		}
 		for _, o := range visible {
-			if verdict(o).Violation == nil {
+			if existing(o).Violation == nil {
 				return true
 			}
 		}
@@ -74,22 +80,12 @@ func decideInContainer(ctx context.Context, run *planrun.Cache, diags *diag.Diag
 	for _, c := range cands {
 		u.Verdicts = append(u.Verdicts, verdict(c))
 	}
-	u.MayPassElsewhere = func() bool {
-		visible, err := run.VisibleOrganizations(ctx)
-		if err != nil {
-			return true
+	decideWithExisting(ctx, run, diags, u, func(o planrun.OrgCandidate) framework.Verdict {
+		if o.Actor.InAnyWorkspace {
+			o.Actor.WorkspaceRole = rules.WorkspaceRoleOwner
 		}
-		for _, o := range visible {
-			if o.Actor.InAnyWorkspace {
-				o.Actor.WorkspaceRole = rules.WorkspaceRoleOwner
-			}
-			if verdict(planrun.Container{ID: "existing", Name: "an existing " + string(kind), Org: o}).Violation == nil {
-				return true
-			}
-		}
-		return false
-	}
-	framework.DecideUnknown(diags, u)
+		return verdict(planrun.Container{ID: "existing", Name: "an existing " + string(kind), Org: o})
+	})
 }
 
 // plannedOrgWords names an organization in a verdict that depends on it.

@@ -80,7 +80,7 @@ resource "flero_credential" "later" {
 }
 
 // TestAccCredentialCLI_unknownWorkspaceRefusedAtPlan: a free organization, its new
-// workspace and an organization-scoped credential in it: the workspace's id is not
+// workspaces and an organization-scoped credential in one: the workspace's id is not
 // known at plan, but every workspace planned in this run is in a free organization (and
 // the token sees no other organization), so the plan fails on scope with the rule's
 // message, and nothing is created. With the organization on enterprise, the same run
@@ -91,17 +91,7 @@ func TestAccCredentialCLI_unknownWorkspaceRefusedAtPlan(t *testing.T) {
 	tf.setSecret(randomSecret(t))
 	name := acctest.RandomName("bootstrap")
 	cfg := func(plan string) string {
-		return fmt.Sprintf(`
-resource "flero_organization" "o" {
-  name = %[1]q
-  plan = %[2]q
-}
-
-resource "flero_workspace" "home" {
-  organization_id = flero_organization.o.id
-  name            = "home"
-}
-`, name, plan) + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1))
+		return testAccCredentialTenancyConfig(name, plan) + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1))
 	}
 	tf.write(cfg("free"))
 	out, err := tf.exec("plan")
@@ -139,7 +129,7 @@ resource "flero_workspace" "home" {
 }
 
 // TestAccCredentialCLI_unknownWorkspaceMayComeFromElsewhere: the same free
-// organization and new workspace, but the token is also admin of an existing enterprise
+// organization and new workspaces, but the token is also admin of an existing enterprise
 // organization, whose workspace a data source read at apply could name: the plan does
 // not refuse, it warns once that the outcome depends on what workspace_id names; the
 // apply then fails with the rule's message.
@@ -149,16 +139,7 @@ func TestAccCredentialCLI_unknownWorkspaceMayComeFromElsewhere(t *testing.T) {
 	tf := newTerraformCLI(t, env, env.Server.AdminToken)
 	tf.setSecret(randomSecret(t))
 	name := acctest.RandomName("bootstrap")
-	tf.write(fmt.Sprintf(`
-resource "flero_organization" "o" {
-  name = %[1]q
-}
-
-resource "flero_workspace" "home" {
-  organization_id = flero_organization.o.id
-  name            = "home"
-}
-`, name) + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1)))
+	tf.write(testAccCredentialTenancyConfig(name, "free") + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1)))
 	warnings := planWarnings(t, tf)
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "may also name an existing object") {
 		t.Fatalf("want one warning that the workspace may come from elsewhere, got:\n%s", strings.Join(warnings, "\n"))
@@ -170,16 +151,7 @@ resource "flero_workspace" "home" {
 	if want := rules.CheckScopeAllowed(name, rules.PlanFree, rules.ScopeOrganization).Message; !strings.Contains(flattenSpaces(out), want) {
 		t.Errorf("the apply error does not carry the rule's message %q:\n%s", want, out)
 	}
-	tf.write(fmt.Sprintf(`
-resource "flero_organization" "o" {
-  name = %[1]q
-}
-
-resource "flero_workspace" "home" {
-  organization_id = flero_organization.o.id
-  name            = "home"
-}
-`, name))
+	tf.write(testAccCredentialTenancyConfig(name, "free"))
 	tf.run(t, "destroy", "-auto-approve")
 }
 
