@@ -72,8 +72,10 @@ type Verdict struct {
 // (PLATFORM.md, the "Unknown" tier), from the objects planned in this run that the id
 // may name (planrun's ledger).
 type Unknown struct {
-	// At is the unknown attribute.
+	// At is the attribute the rule concerns.
 	At path.Path
+	// What names the value not known until apply; "" when it is At.
+	What string
 	// Rule is the rule in words ("the token may create workspaces in the organization").
 	Rule string
 	// Verdicts has one entry per candidate: each object planned in this run the id may
@@ -94,10 +96,14 @@ type Unknown struct {
 //     apply, no candidate at all, or every candidate breaks the rule but an existing
 //     object might pass): one warning that names the rule and what it depends on.
 func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
+	what := u.What
+	if what == "" {
+		what = u.At.String()
+	}
 	if len(u.Verdicts) == 0 {
 		WarnCheckedAtApply(diags, u.At, u.Rule,
 			fmt.Sprintf("what %s names: no object planned in this run can be it, so it comes from elsewhere "+
-				"(a data source read at apply, or outside this configuration)", u.At))
+				"(a data source read at apply, or outside this configuration)", what))
 		return
 	}
 	var broken []*rules.Violation
@@ -117,16 +123,16 @@ func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
 	case len(broken) < len(u.Verdicts):
 		WarnCheckedAtApply(diags, u.At, u.Rule,
 			fmt.Sprintf("which of the objects planned in this run %s names: %d of %d break the rule (%s), the others do not",
-				u.At, len(broken), len(u.Verdicts), broken[0].Message))
+				what, len(broken), len(u.Verdicts), broken[0].Message))
 	case u.MayPassElsewhere != nil && u.MayPassElsewhere():
 		WarnCheckedAtApply(diags, u.At, u.Rule,
 			fmt.Sprintf("what %s names: every object planned in this run that it can name breaks the rule (%s), "+
 				"but it may also name an existing object that passes it (read by a data source at apply)",
-				u.At, refusals(broken)))
+				what, refusals(broken)))
 	default:
 		v := *broken[0]
 		v.Message = fmt.Sprintf("%s is not known until apply, and every object planned in this run that it can name "+
-			"breaks the rule (no existing one the provider's token can see passes it): %s", u.At, refusals(broken))
+			"breaks the rule (no existing one the provider's token can see passes it): %s", what, refusals(broken))
 		AddViolationAt(diags, &v, u.At)
 	}
 }

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
+	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 )
 
@@ -183,4 +185,64 @@ resource "flero_organization_membership" "next" {
 	if out := tf2.run(t, "plan"); !strings.Contains(out, "No changes.") {
 		t.Errorf("the new admin's plan after the hand-over is not empty:\n%s", out)
 	}
+}
+
+// TestAccWorkspaceMembership_unknownWorkspaceTeamOfAnotherOrganization: the unknown
+// tier on memberships. A new organization and its new workspace (ids unknown at plan),
+// and a role in it for an existing team of another organization: every workspace the
+// id can name is in the new organization, to which no existing team belongs, so the
+// plan fails on team_id with the rule's message and nothing is created. With a team of
+// the new organization instead (its id unknown too), the plan passes, the apply
+// succeeds and the next plan is empty.
+func TestAccWorkspaceMembership_unknownWorkspaceTeamOfAnotherOrganization(t *testing.T) {
+	env := acctest.NewEnv(t)
+	ctx := context.Background()
+	other := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("other")})
+	outsiders, err := env.Admin.Teams.Create(ctx, other.ID, api.CreateTeamRequest{Name: "outsiders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName("new")
+	config := func(teamID string) string {
+		return env.Config(fmt.Sprintf(`
+resource "flero_organization" "new" {
+  name = %[1]q
+}
+
+resource "flero_workspace" "ws" {
+  organization_id = flero_organization.new.id
+  name            = "ws"
+}
+
+resource "flero_team" "insiders" {
+  organization_id = flero_organization.new.id
+  name            = "insiders"
+}
+
+resource "flero_workspace_membership" "x" {
+  workspace_id = flero_workspace.ws.id
+  team_id      = %[2]s
+  role         = "editor"
+}
+`, name, teamID))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(fmt.Sprintf("%q", outsiders.ID)),
+				ExpectError: errorMatching(atPlan, "Error: Not a member of the organization", "workspace_id is not known until apply", `does not belong to organization "`+name+`"`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := env.Admin.Organizations.GetByName(ctx, name); !errors.Is(err, client.ErrNotFound) {
+						t.Fatalf("the refused plan created the organization: %v", err)
+					}
+				},
+				Config: config("flero_team.insiders.id"),
+			},
+		},
+	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -140,10 +141,10 @@ func userCandidates(ctx context.Context, run *planrun.Cache) ([]principalCandida
 // decidePrincipalInOrganization decides, for a workspace or team membership, that its
 // user (team: its team) belongs to the container's organization, when one of the ids
 // is not known until apply: containers are what the workspace or team id names,
-// principal the user or team id (isTeam). Only organizations are compared: an
-// organization planned in this run is the same as another candidate only if it is the
-// same ledger entry.
-func decidePrincipalInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, containers []planrun.Container, principal types.String, isTeam bool) {
+// principal the user or team id (isTeam); containerAt names the container's id
+// attribute. Only organizations are compared: an organization planned in this run is
+// the same as another candidate only if it is the same ledger entry.
+func decidePrincipalInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, containerAt string, containers []planrun.Container, principal types.String, isTeam bool) {
 	if len(containers) == 0 {
 		return // the workspace or team is from elsewhere: its own warning says so
 	}
@@ -176,7 +177,7 @@ func decidePrincipalInOrganization(ctx context.Context, run *planrun.Cache, diag
 			return
 		}
 	}
-	u := framework.Unknown{At: at, Rule: rule}
+	u := framework.Unknown{At: at, Rule: rule, What: unknownWords(containerAt, containers, principal, at)}
 	for _, c := range containers {
 		if !principal.IsUnknown() && !isTeam {
 			// A known user in an organization this run creates: its creator (the
@@ -257,4 +258,17 @@ func knownString(v types.String) string {
 func isMe(ctx context.Context, run *planrun.Cache, userID string) bool {
 	me, err := run.Me(ctx)
 	return err == nil && me.ID == userID
+}
+
+// unknownWords names the ids of a principal decision that are not known until apply:
+// the workspace or team (a container this run creates), the principal, or both.
+func unknownWords(containerAt string, containers []planrun.Container, principal types.String, at path.Path) string {
+	var words []string
+	if containers[0].ID == "" {
+		words = append(words, containerAt)
+	}
+	if principal.IsUnknown() {
+		words = append(words, at.String())
+	}
+	return strings.Join(words, " and ")
 }

@@ -268,8 +268,10 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	}
 	if change == framework.Create || change == framework.Replace {
 		recordPlanned(r.Run(), planrun.KindOrganizationMembership, plan.Email, plan.OrganizationID)
-		managed := plan.OrganizationID.IsUnknown() || r.Run().Refreshed(organizationKey(plan.OrganizationID.ValueString()))
-		r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, managed)
+		if resp.Private != nil { // nil only when ModifyPlan is called outside the framework (unit tests)
+			managed := plan.OrganizationID.IsUnknown() || r.Run().Refreshed(organizationKey(plan.OrganizationID.ValueString()))
+			r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, managed)
+		}
 	}
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {

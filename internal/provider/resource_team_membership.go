@@ -168,7 +168,7 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	if teams, ok := containerCandidates(ctx, run, &resp.Diagnostics, teamPath, planrun.KindTeam, plan.TeamID); ok {
-		decidePrincipalInOrganization(ctx, run, &resp.Diagnostics, teams, plan.UserID, false)
+		decidePrincipalInOrganization(ctx, run, &resp.Diagnostics, "team_id", teams, plan.UserID, false)
 	}
 }
 

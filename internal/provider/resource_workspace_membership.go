@@ -292,9 +292,9 @@ func (r *workspaceMembershipResource) checkPrincipal(ctx context.Context, diags 
 		return
 	}
 	if m.TeamID.IsNull() {
-		decidePrincipalInOrganization(ctx, r.Run(), diags, workspaces, m.UserID, false)
+		decidePrincipalInOrganization(ctx, r.Run(), diags, "workspace_id", workspaces, m.UserID, false)
 	} else {
-		decidePrincipalInOrganization(ctx, r.Run(), diags, workspaces, m.TeamID, true)
+		decidePrincipalInOrganization(ctx, r.Run(), diags, "workspace_id", workspaces, m.TeamID, true)
 	}
 }
 
