@@ -50,9 +50,15 @@ func ChangeOf(req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	return Update
 }
 
-// WarnCheckedAtApply adds a warning of the third tier of plan-time validation: a rule
-// whose outcome depends on a value not known until apply (dependsOn names it).
-func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule, dependsOn string) {
+// WarnCheckedAtApply adds the warning of the third tier of plan-time validation for a
+// rule that needs the attribute at, not known until apply (WarnDependsOn).
+func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule string) {
+	WarnDependsOn(diags, at, rule, at.String())
+}
+
+// WarnDependsOn adds a warning of the third tier of plan-time validation: a rule whose
+// outcome depends on a value not known until apply (dependsOn names it).
+func WarnDependsOn(diags *diag.Diagnostics, at path.Path, rule, dependsOn string) {
 	diags.AddAttributeWarning(at, "Rule will be checked at apply",
 		fmt.Sprintf("Whether %s depends on %s, which is not known until apply. "+
 			"The rule will be checked at apply: the Flero API refuses the change then if it is broken.",
@@ -101,7 +107,7 @@ func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
 		what = u.At.String()
 	}
 	if len(u.Verdicts) == 0 {
-		WarnCheckedAtApply(diags, u.At, u.Rule,
+		WarnDependsOn(diags, u.At, u.Rule,
 			fmt.Sprintf("what %s names: no object planned in this run can be it, so it comes from elsewhere "+
 				"(a data source read at apply, or outside this configuration)", what))
 		return
@@ -118,14 +124,14 @@ func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
 	}
 	switch {
 	case len(depends) > 0:
-		WarnCheckedAtApply(diags, u.At, u.Rule, strings.Join(depends, " and "))
+		WarnDependsOn(diags, u.At, u.Rule, strings.Join(depends, " and "))
 	case len(broken) == 0:
 	case len(broken) < len(u.Verdicts):
-		WarnCheckedAtApply(diags, u.At, u.Rule,
+		WarnDependsOn(diags, u.At, u.Rule,
 			fmt.Sprintf("which of the objects planned in this run %s names: %d of %d break the rule (%s), the others do not",
 				what, len(broken), len(u.Verdicts), broken[0].Message))
 	case u.MayPassElsewhere != nil && u.MayPassElsewhere():
-		WarnCheckedAtApply(diags, u.At, u.Rule,
+		WarnDependsOn(diags, u.At, u.Rule,
 			fmt.Sprintf("what %s names: every object planned in this run that it can name breaks the rule (%s), "+
 				"but it may also name an existing object that passes it (read by a data source at apply)",
 				what, refusals(broken)))

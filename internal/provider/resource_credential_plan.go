@@ -101,7 +101,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 		return
 	}
 	if plan.Scope.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
+		framework.WarnDependsOn(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
 	} else {
 		cred := rules.Credential{Name: plan.Name.ValueString(), Scope: scope, OwnerID: actor.UserID}
 		framework.AddViolationAt(diags, rules.CheckCredentialAction(actor, rules.ActionCreate, cred), path.Root("workspace_id"))
@@ -118,7 +118,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 // no role of its own) and the scope allowed by each one's organization's plan.
 func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel) {
 	if plan.Scope.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
+		framework.WarnDependsOn(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
 		return
 	}
 	scope := rules.Scope(plan.Scope.ValueString())
@@ -161,7 +161,7 @@ func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache,
 		return
 	}
 	if plan.Scope.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"),
+		framework.WarnDependsOn(diags, path.Root("scope"),
 			"the token may re-scope the credential and the new scope is allowed by the organization's plan ("+rules.ScopeRequiresEnterpriseRule+")", "the new scope")
 		return
 	}
@@ -200,7 +200,7 @@ func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun
 		return
 	}
 	if unknownPlan {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"),
+		framework.WarnDependsOn(diags, path.Root("scope"),
 			fmt.Sprintf("organization %q will be on the Enterprise plan (%s)", org.Name, rules.ScopeRequiresEnterpriseRule), "its planned plan")
 		return
 	}

@@ -241,7 +241,7 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// Rule 2: the downgrade guard.
 	if plan.Plan.IsUnknown() {
 		if state.Plan.ValueString() == string(rules.PlanEnterprise) {
-			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("plan"),
+			framework.WarnDependsOn(&resp.Diagnostics, path.Root("plan"),
 				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)", "its new plan")
 		}
 		return

@@ -276,7 +276,7 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {
 		case plan.Role.IsUnknown():
-			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("role"),
+			framework.WarnDependsOn(&resp.Diagnostics, path.Root("role"),
 				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()), "the new role")
 		case plan.Role.ValueString() != string(rules.OrgRoleAdmin):
 			r.checkLastAdmin(ctx, &resp.Diagnostics, state, false, nil)
