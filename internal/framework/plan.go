@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/rules"
@@ -49,38 +50,113 @@ func ChangeOf(req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	return Update
 }
 
-// IDRef is an id attribute a looked-up check depends on.
-type IDRef struct {
-	Path  path.Path
-	Value types.String
+// WarnCheckedAtApply adds the warning of the third tier of plan-time validation for a
+// rule that needs the attribute at, not known until apply (WarnDependsOn).
+func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule string) {
+	WarnDependsOn(diags, at, rule, at.String())
 }
 
-// ID names an id attribute for a looked-up check.
-func ID(attr string, v types.String) IDRef { return IDRef{Path: path.Root(attr), Value: v} }
+// WarnDependsOn adds a warning of the third tier of plan-time validation: a rule whose
+// outcome depends on a value not known until apply (dependsOn names it).
+func WarnDependsOn(diags *diag.Diagnostics, at path.Path, rule, dependsOn string) {
+	diags.AddAttributeWarning(at, "Rule will be checked at apply",
+		fmt.Sprintf("Whether %s depends on %s, which is not known until apply. "+
+			"The rule will be checked at apply: the Flero API refuses the change then if it is broken.",
+			rule, dependsOn))
+}
 
-// Known reports whether every id is known. For each id that is not (it comes from
-// an object created in this same apply), it adds a warning on that attribute saying
-// the rule is checked at apply.
-func Known(diags *diag.Diagnostics, rule string, ids ...IDRef) bool {
-	ok := true
-	for _, id := range ids {
-		if id.Value.IsUnknown() {
-			WarnCheckedAtApply(diags, id.Path, rule)
-			ok = false
-		} else if id.Value.IsNull() {
-			ok = false
+// Verdict is a rule's outcome for one object an unknown id may name at apply.
+type Verdict struct {
+	// Violation: the rule refuses the change for this object.
+	Violation *rules.Violation
+	// DependsOn: the outcome depends on a value not known until apply (in words:
+	// "the plan of the organization planned as \"acme\""); "" when decided.
+	DependsOn string
+}
+
+// Unknown is a rule to decide at plan time for an id that is not known until apply
+// (PLATFORM.md, the "Unknown" tier), from the objects planned in this run that the id
+// may name (planrun's ledger).
+type Unknown struct {
+	// At is the attribute the rule concerns.
+	At path.Path
+	// What names the value not known until apply; "" when it is At.
+	What string
+	// Rule is the rule in words ("the token may create workspaces in the organization").
+	Rule string
+	// Verdicts has one entry per candidate: each object planned in this run the id may
+	// name at apply.
+	Verdicts []Verdict
+	// MayPassElsewhere reports whether an object not planned in this run (an existing
+	// one the token can see, which a data source read at apply may name) may pass the
+	// rule. It is asked only when every candidate breaks the rule; nil means none can.
+	MayPassElsewhere func() bool
+}
+
+// DecideUnknown decides u:
+//
+//   - every candidate breaks the rule, and no existing object could pass: an error on
+//     u.At with the rule's refusals;
+//   - every candidate passes: nothing is said;
+//   - otherwise (candidates disagree, a verdict depends on a value not known until
+//     apply, no candidate at all, or every candidate breaks the rule but an existing
+//     object might pass): one warning that names the rule and what it depends on.
+func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
+	what := u.What
+	if what == "" {
+		what = u.At.String()
+	}
+	if len(u.Verdicts) == 0 {
+		WarnDependsOn(diags, u.At, u.Rule,
+			fmt.Sprintf("what %s names: no object planned in this run can be it, so it comes from elsewhere "+
+				"(a data source read at apply, or outside this configuration)", what))
+		return
+	}
+	var broken []*rules.Violation
+	var depends []string
+	for _, v := range u.Verdicts {
+		switch {
+		case v.DependsOn != "":
+			depends = appendNew(depends, v.DependsOn)
+		case v.Violation != nil:
+			broken = append(broken, v.Violation)
 		}
 	}
-	return ok
+	switch {
+	case len(depends) > 0:
+		WarnDependsOn(diags, u.At, u.Rule, strings.Join(depends, " and "))
+	case len(broken) == 0:
+	case len(broken) < len(u.Verdicts):
+		WarnDependsOn(diags, u.At, u.Rule,
+			fmt.Sprintf("which of the objects planned in this run %s names: %d of %d break the rule (%s), the others do not",
+				what, len(broken), len(u.Verdicts), broken[0].Message))
+	case u.MayPassElsewhere != nil && u.MayPassElsewhere():
+		WarnDependsOn(diags, u.At, u.Rule,
+			fmt.Sprintf("what %s names: every object planned in this run that it can name breaks the rule (%s), "+
+				"but it may also name an existing object that passes it (read by a data source at apply)",
+				what, refusals(broken)))
+	default:
+		v := *broken[0]
+		v.Message = fmt.Sprintf("%s is not known until apply, and every object planned in this run that it can name "+
+			"breaks the rule (no existing one the provider's token can see passes it): %s", what, refusals(broken))
+		AddViolationAt(diags, &v, u.At)
+	}
 }
 
-// WarnCheckedAtApply adds the warning of the third tier of plan-time validation: a
-// rule that needs an id known only after apply.
-func WarnCheckedAtApply(diags *diag.Diagnostics, at path.Path, rule string) {
-	diags.AddAttributeWarning(at, "Rule will be checked at apply",
-		fmt.Sprintf("%s is not known until apply, so the provider cannot check at plan time that %s. "+
-			"The rule will be checked at apply: the Flero API refuses the change then if it is broken.",
-			at, rule))
+// refusals joins the distinct messages of vs.
+func refusals(vs []*rules.Violation) string {
+	var msgs []string
+	for _, v := range vs {
+		msgs = appendNew(msgs, v.Message)
+	}
+	return strings.Join(msgs, " ")
+}
+
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // CheckManage reports at plan time whether the token may perform action in the

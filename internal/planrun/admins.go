@@ -3,6 +3,7 @@ package planrun
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -16,7 +17,8 @@ import (
 // plan removes or demotes while it is an admin asks PlanAdminRemoval, which reads the
 // organization's admins once per run and records the removal, so that a plan that
 // removes or demotes every admin fails at plan time even though each removal alone
-// would leave another admin.
+// would leave another admin. The admins this run promotes (PlanAdminPromotion) count
+// for the removals planned after them.
 
 // errNoMembershipList: the cache has no list fetcher for organization memberships.
 var errNoMembershipList = errors.New("planrun: no list of organization memberships to read the admins from")
@@ -104,6 +106,43 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 			out.OtherAdmins++
 		}
 	}
+	for who := range c.promotedBefore[[2]string{orgID, userID}] {
+		if who != userID && !removed[who] {
+			out.OtherAdmins++
+		}
+	}
 	sort.Strings(out.AlsoRemoved)
 	return out, nil
+}
+
+// PlanAdminPromotion records that this run makes a member (or a new membership, by
+// email) an admin of the organization. who is the user's id, or its email for a
+// membership this run creates.
+//
+// A demotion or removal counts the promotions only when Terraform applies them before
+// it, that is when it depends on them (a reference or depends_on): Terraform then
+// plans (refresh, then plan) and applies the demotion after the promotion. Two
+// memberships that do not depend on each other are planned and applied in any order,
+// at the same time. The provider cannot see the edges, so it counts the promotions
+// planned before the demoted membership was refreshed (NoteAdminRefreshed): all of
+// them when it depends on them; those it does not depend on are normally planned at
+// the same time as it is refreshed and do not count (the plan refuses, and says to
+// order them). A membership not refreshed in this walk (-refresh=false, a destroy)
+// counts none.
+func (c *Cache) PlanAdminPromotion(orgID, who string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	if c.promotedAdmins[orgID] == nil {
+		c.promotedAdmins[orgID] = map[string]bool{}
+	}
+	c.promotedAdmins[orgID][who] = true
+}
+
+// NoteAdminRefreshed is called when the refresh of the user's membership of the
+// organization starts: the promotions planned so far are those its demotion or removal
+// may count (PlanAdminPromotion).
+func (c *Cache) NoteAdminRefreshed(orgID, userID string) {
+	c.plannedMu.Lock()
+	defer c.plannedMu.Unlock()
+	c.promotedBefore[[2]string{orgID, userID}] = maps.Clone(c.promotedAdmins[orgID])
 }

@@ -213,3 +213,42 @@ func TestPlanAdminRemovalKeepsOrganizationsApart(t *testing.T) {
 		t.Fatalf("a removal in org_1 counted in org_2: %+v", got)
 	}
 }
+
+// TestPlanAdminRemovalCountsPromotionsPlannedBeforeTheRefresh: a promotion planned
+// before the demoted membership's refresh started (the demotion depends on it) counts
+// as another admin; one planned after (no order between them) does not, nor does any
+// when the membership was not refreshed in this walk.
+func TestPlanAdminRemovalCountsPromotionsPlannedBeforeTheRefresh(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		steps func(c *Cache)
+		want  int
+	}{
+		{"promotion before the refresh", func(c *Cache) {
+			c.PlanAdminPromotion("org_1", "usr_m")
+			c.NoteAdminRefreshed("org_1", "usr_b")
+		}, 1},
+		{"promotion after the refresh", func(c *Cache) {
+			c.NoteAdminRefreshed("org_1", "usr_b")
+			c.PlanAdminPromotion("org_1", "usr_m")
+		}, 0},
+		{"not refreshed", func(c *Cache) { c.PlanAdminPromotion("org_1", "usr_m") }, 0},
+		{"promotion of another organization", func(c *Cache) {
+			c.PlanAdminPromotion("org_2", "usr_m")
+			c.NoteAdminRefreshed("org_1", "usr_b")
+		}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := &orgWith{members: []api.OrganizationMembership{membership("usr_b", "admin", "active"), membership("usr_m", "member", "active")}}
+			c := NewWithFetchers(o.fetchers())
+			tc.steps(c)
+			got, err := c.PlanAdminRemoval(context.Background(), "org_1", "usr_b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Admin || got.OtherAdmins != tc.want {
+				t.Errorf("%+v, want %d other admins", got, tc.want)
+			}
+		})
+	}
+}

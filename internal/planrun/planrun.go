@@ -45,6 +45,8 @@ type Fetchers struct {
 	ListCredentials             func(ctx context.Context, orgID string) ([]api.Credential, error)
 	ListWorkspaces              func(ctx context.Context, orgID string) ([]api.Workspace, error)
 	ListTeams                   func(ctx context.Context, orgID string) ([]api.Team, error)
+	// ListOrganizations lists the organizations the token can see (planned.go).
+	ListOrganizations func(ctx context.Context) ([]api.Organization, error)
 	// Writes is the client's count of writes (client.Client.Writes); nil: none.
 	Writes func() int64
 	// Now is the clock of the listings' age; nil: time.Now.
@@ -85,6 +87,20 @@ type Cache struct {
 	removedAdmins map[string]map[string]bool
 	// fates: what this run plans for each object, and what it refreshed (deletions.go).
 	fates fates
+	// promotedAdmins: the members this run makes admins, by organization then user
+	// id (or email, for a membership it creates) (admins.go).
+	promotedAdmins map[string]map[string]bool
+	// promotedBefore: the promotions planned before a membership's refresh, by
+	// organization and user (admins.go).
+	promotedBefore map[[2]string]map[string]bool
+	// planned: the ledger of objects this run creates or replaces (planned.go).
+	planned      []Planned
+	visibleOrgs  memo[struct{}, []api.Organization]
+	deletedCreds map[string]map[string]bool
+	// orgFates, leftToOrg: the last admin and the organization's own deletion
+	// (planned.go); what the run refreshed is in fates (deletions.go).
+	orgFates  map[string]bool
+	leftToOrg map[string][]string
 }
 
 // New returns an empty cache reading through c.
@@ -106,9 +122,10 @@ func New(c *client.Client) *Cache {
 		ListCredentials: func(ctx context.Context, orgID string) ([]api.Credential, error) {
 			return c.Credentials.ListByOrganization(ctx, orgID, client.CredentialListOptions{})
 		},
-		ListWorkspaces: c.Workspaces.List,
-		ListTeams:      c.Teams.List,
-		Writes:         c.Writes,
+		ListWorkspaces:    c.Workspaces.List,
+		ListTeams:         c.Teams.List,
+		ListOrganizations: c.Organizations.List,
+		Writes:            c.Writes,
 	})
 }
 
@@ -120,7 +137,8 @@ func NewWithFetchers(f Fetchers) *Cache {
 	if f.Writes == nil {
 		f.Writes = func() int64 { return 0 }
 	}
-	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}}
+	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}, promotedAdmins: map[string]map[string]bool{},
+		promotedBefore: map[[2]string]map[string]bool{}}
 }
 
 // Me is the token's user.

@@ -23,8 +23,10 @@ import (
 //   - organization scope on an organization that is not on the Enterprise plan
 //     (rules.CheckScopeAllowed), with the plan the organization will have after this
 //     apply: an upgrade planned in the same run counts;
-//   - when the workspace is not known yet (created in the same run), a warning on
-//     workspace_id that names the rules checked at apply instead.
+//   - when the workspace is not known yet (created in the same run), the same rules for
+//     every workspace this run creates (planCreateInUnknownWorkspace): an error when
+//     all of them break a rule, one warning only when the outcome depends on a value
+//     not known until apply.
 //
 // A change of scope is an in-place update reviewed by a warning on scope (who loses or
 // gains the credential). An inactive credential gets a warning that says why.
@@ -64,6 +66,14 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
 	case framework.Delete:
 		run.RecordDeletion(state.ID.ValueString())
+		// Recorded first, before any look-up: an organization leaving enterprise in
+		// the same run does not count it (Terraform applies this deletion before that
+		// update). Terraform does not order the two in the plan walk; the
+		// organization's check lists its credentials first (one request), so it
+		// normally finds the deletion recorded.
+		if state.Scope.ValueString() == string(rules.ScopeOrganization) {
+			run.RecordCredentialDeletion(state.OrganizationID.ValueString(), state.ID.ValueString())
+		}
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
 		if !resp.Diagnostics.HasError() {
 			reviewDeletion(ctx, &resp.Diagnostics, r.Client(), run, state)
@@ -85,7 +95,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel, self string) {
 	scope := rules.Scope(plan.Scope.ValueString())
 	if plan.WorkspaceID.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("workspace_id"), createRulesWords(plan.Scope))
+		r.planCreateInUnknownWorkspace(ctx, run, diags, plan)
 		return
 	}
 	wsID := plan.WorkspaceID.ValueString()
@@ -100,7 +110,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 		return
 	}
 	if plan.Scope.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"), createRulesWords(plan.Scope))
+		framework.WarnDependsOn(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
 	} else {
 		cred := rules.Credential{Name: plan.Name.ValueString(), Scope: scope, OwnerID: actor.UserID}
 		framework.AddViolationAt(diags, rules.CheckCredentialAction(actor, rules.ActionCreate, cred), path.Root("workspace_id"))
@@ -110,6 +120,29 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 	plan.OrganizationID = types.StringValue(ws.OrganizationID)
 	plan.OwnerID = types.StringValue(actor.UserID)
 	plan.Status = types.StringValue(string(rules.CredentialActive))
+}
+
+// planCreateInUnknownWorkspace decides a new credential whose workspace is not known
+// until apply by the workspaces this run creates (the third tier): the token's right to
+// create it there (it is admin of an organization it creates; a new workspace gives it
+// no role of its own) and the scope allowed by each one's organization's plan.
+func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel) {
+	if plan.Scope.IsUnknown() {
+		framework.WarnDependsOn(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
+		return
+	}
+	scope := rules.Scope(plan.Scope.ValueString())
+	decideInContainer(ctx, run, diags, path.Root("workspace_id"), planrun.KindWorkspace, createRulesWords(plan.Scope),
+		func(ws planrun.Container) framework.Verdict {
+			cred := rules.Credential{Name: plan.Name.ValueString(), Scope: scope, OwnerID: ws.Org.Actor.UserID}
+			if v := rules.CheckCredentialAction(ws.Org.Actor, rules.ActionCreate, cred); v != nil {
+				return framework.Verdict{Violation: v}
+			}
+			if scope == rules.ScopeOrganization && ws.Org.Plan == "" {
+				return framework.Verdict{DependsOn: "the plan of " + plannedOrgWords(ws.Org)}
+			}
+			return framework.Verdict{Violation: rules.CheckScopeAllowed(ws.Org.Name, ws.Org.Plan, scope)}
+		})
 }
 
 // planUpdate checks an in-place change against the credential as it is: editing its
@@ -141,8 +174,8 @@ func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache,
 		return
 	}
 	if plan.Scope.IsUnknown() {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"),
-			"the token may re-scope the credential and that the new scope is allowed by the organization's plan ("+rules.ScopeRequiresEnterpriseRule+")")
+		framework.WarnDependsOn(diags, path.Root("scope"),
+			"the token may re-scope the credential and the new scope is allowed by the organization's plan ("+rules.ScopeRequiresEnterpriseRule+")", "the new scope")
 		return
 	}
 	to := rules.Scope(plan.Scope.ValueString())
@@ -180,8 +213,8 @@ func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun
 		return
 	}
 	if unknownPlan {
-		framework.WarnCheckedAtApply(diags, path.Root("scope"),
-			fmt.Sprintf("organization %q will be on the Enterprise plan (%s)", org.Name, rules.ScopeRequiresEnterpriseRule))
+		framework.WarnDependsOn(diags, path.Root("scope"),
+			fmt.Sprintf("organization %q will be on the Enterprise plan (%s)", org.Name, rules.ScopeRequiresEnterpriseRule), "its planned plan")
 		return
 	}
 	framework.AddViolation(diags, rules.CheckScopeAllowed(org.Name, rules.Plan(org.Plan), scope))
@@ -219,13 +252,13 @@ func (r *credentialResource) actor(ctx context.Context, run *planrun.Cache, diag
 // of their refusals.
 func createRulesWords(scope types.String) string {
 	if scope.IsUnknown() {
-		return fmt.Sprintf("the token may create the credential in its workspace (%s) and that its scope is allowed (%s)",
+		return fmt.Sprintf("the token may create the credential in its workspace (%s) and its scope is allowed (%s)",
 			rules.CreateCredentialRule(rules.ScopeWorkspace), rules.ScopeRequiresEnterpriseRule)
 	}
 	s := rules.Scope(scope.ValueString())
 	words := fmt.Sprintf("the token may create the credential in its workspace (%s)", rules.CreateCredentialRule(s))
 	if s == rules.ScopeOrganization {
-		words += fmt.Sprintf(" and that its organization is on the Enterprise plan (%s)", rules.ScopeRequiresEnterpriseRule)
+		words += fmt.Sprintf(" and its organization is on the Enterprise plan (%s)", rules.ScopeRequiresEnterpriseRule)
 	}
 	return words
 }

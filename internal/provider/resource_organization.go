@@ -179,18 +179,33 @@ func (r *organizationResource) ImportState(ctx context.Context, req resource.Imp
 // SSO setting for the resources planned after it.
 func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	change := framework.ChangeOf(req, resp)
-	if change == framework.NoChange || r.Run() == nil {
+	if r.Run() == nil {
+		return
+	}
+	if change != framework.Create {
+		r.settleLastAdmins(ctx, req, resp, change == framework.Delete || change == framework.Replace)
+	}
+	if change == framework.NoChange {
 		return
 	}
 	if change == framework.Create {
 		// Creating an organization needs no right (its creator becomes its admin),
-		// except to create it with SSO on (rule 11); its name must be free.
+		// except to create it with SSO on (rule 11); its name must be free. The
+		// run's ledger keeps it, with its planned plan and SSO setting, for the
+		// resources planned after it whose organization_id is not known until apply.
 		r.checkNameFree(ctx, req, resp, "")
 		var plan organizationModel
 		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		if !resp.Diagnostics.HasError() {
-			r.checkSSOSetting(ctx, &resp.Diagnostics, plan.Name.ValueString(), types.BoolValue(false), plan.SSOEnabled)
+		if resp.Diagnostics.HasError() {
+			return
 		}
+		r.checkSSOSetting(ctx, &resp.Diagnostics, plan.Name.ValueString(), types.BoolValue(false), plan.SSOEnabled)
+		p := planrun.Planned{Kind: planrun.KindOrganization, Name: knownString(plan.Name), Plan: knownString(plan.Plan)}
+		if !plan.SSOEnabled.IsUnknown() {
+			sso := plan.SSOEnabled.ValueBool()
+			p.SSOEnabled = &sso
+		}
+		r.Run().RecordPlanned(p)
 		return
 	}
 	var state organizationModel
@@ -243,8 +258,8 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	// Rule 2: the downgrade guard.
 	if plan.Plan.IsUnknown() {
 		if state.Plan.ValueString() == string(rules.PlanEnterprise) {
-			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("plan"),
-				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)")
+			framework.WarnDependsOn(&resp.Diagnostics, path.Root("plan"),
+				"the organization may leave the enterprise plan (it must hold no organization-scoped credential)", "its new plan")
 		}
 		return
 	}
@@ -257,9 +272,11 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		framework.AddLookupError(&resp.Diagnostics, path.Root("plan"), "the organization-scoped credentials of "+organizationName(state.Name.ValueString()), err)
 		return
 	}
+	// A credential this run deletes does not count: Terraform deletes it before it
+	// updates the organization it depends on (planrun.RecordCredentialDeletion).
 	names := make([]string, 0, len(creds))
 	for _, c := range creds {
-		if c.Scope == string(rules.ScopeOrganization) {
+		if c.Scope == string(rules.ScopeOrganization) && !r.Run().CredentialDeleted(orgID, c.ID) {
 			names = append(names, c.Name)
 		}
 	}
@@ -292,6 +309,29 @@ func (r *organizationResource) checkNameFree(ctx context.Context, req resource.M
 	var name types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
 	checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), uniqueValue{Kind: rules.NameOrganization, Value: name.ValueString()}, self)
+}
+
+// settleLastAdmins records whether this run deletes the organization and refuses, when
+// it keeps it, the destroys of its last admin's membership planned before as left to
+// its deletion (planrun.LeaveToOrganizationDelete: a destroy plan that targets the
+// membership, or -refresh=false).
+func (r *organizationResource) settleLastAdmins(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, deleted bool) {
+	var id types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() || id.ValueString() == "" {
+		return
+	}
+	left := r.Run().RecordOrganizationFate(id.ValueString(), deleted)
+	if deleted || len(left) == 0 {
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+	for _, email := range left {
+		v := *rules.CheckLastAdmin(name.ValueString(), email, 0)
+		v.Message += " This plan destroys its membership and keeps the organization." + destroyTogetherHint
+		framework.AddViolationAt(&resp.Diagnostics, &v, path.Root("id"))
+	}
 }
 
 func organizationFromAPI(o *api.Organization) organizationModel {

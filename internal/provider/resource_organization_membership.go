@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
@@ -119,8 +121,20 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 		return
 	}
 
+	r.Run().NoteAdminRefreshed(state.OrganizationID.ValueString(), state.UserID.ValueString())
 	m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
 	framework.ReadState(ctx, resp, organizationMembershipName(state.Email.ValueString()), err, func() (any, int64) { return organizationMembershipFromAPI(m, state.Email), m.Version })
+	if err == nil {
+		// Terraform refreshes the organization before the memberships that refer to it.
+		r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, r.Run().Refreshed(state.OrganizationID.ValueString()))
+	}
+}
+
+// recordOrganizationManaged keeps in the private state whether the membership's
+// organization is one of this configuration's (refreshed or planned in the same walk):
+// a destroy plan, which refreshes nothing, reads it (checkLastAdmin).
+func (r *organizationMembershipResource) recordOrganizationManaged(ctx context.Context, diags *diag.Diagnostics, p framework.PrivateSetter, managed bool) {
+	diags.Append(p.SetKey(ctx, privateOrganizationManaged, []byte(fmt.Sprint(managed)))...)
 }
 
 func (r *organizationMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -162,6 +176,16 @@ func (r *organizationMembershipResource) Delete(ctx context.Context, req resourc
 
 	err := r.Client().OrganizationMemberships.Delete(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString(), opts)
 	r.Run().ForgetOrganizationMembership(state.OrganizationID.ValueString(), state.UserID.ValueString())
+	if isLastAdminRefusal(err) && leftToOrganization(ctx, req.Private) {
+		// The plan left it to the organization's deletion, which Terraform applies
+		// next: the membership stays on the platform until then (the organization keeps
+		// its admin, and deleting it deletes the membership), and leaves the state.
+		resp.Diagnostics.AddWarning("Membership left to the organization's deletion",
+			fmt.Sprintf("%s is the last admin of organization %s, which the platform keeps while the organization exists. "+
+				"This run deletes the organization, and the membership with it; if that deletion fails, the membership stays "+
+				"on the platform with the organization.", state.Email.ValueString(), state.OrganizationID.ValueString()))
+		return
+	}
 	framework.AddDeleteError(&resp.Diagnostics, organizationMembershipName(state.Email.ValueString()), err)
 }
 
@@ -206,13 +230,24 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 	if change == framework.Update && plan.Role.Equal(state.Role) {
 		return // a change of the email's case only: nothing reaches the API
 	}
+	if promotes(change, plan, state) && !plan.OrganizationID.IsUnknown() {
+		who := plan.UserID.ValueString()
+		if change != framework.Update {
+			who = rules.NormalizeEmail(plan.Email.ValueString())
+		}
+		r.Run().PlanAdminPromotion(plan.OrganizationID.ValueString(), who)
+	}
 
 	if change == framework.Delete || change == framework.Replace {
 		r.checkOrganization(ctx, &resp.Diagnostics, state.OrganizationID.ValueString(), true)
 		if !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 			// A replacement destroys the old membership first (Terraform's default
 			// order): the same refusal as a delete.
-			r.checkLastAdmin(ctx, &resp.Diagnostics, state, true)
+			var leave framework.PrivateSetter
+			if change == framework.Delete && privateFlag(ctx, req.Private, privateOrganizationManaged) {
+				leave = resp.Private
+			}
+			r.checkLastAdmin(ctx, &resp.Diagnostics, state, true, leave)
 		}
 	}
 	if change == framework.Delete {
@@ -228,8 +263,11 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		})
 		return
 	}
-	if framework.Known(&resp.Diagnostics, "the organization does not use single sign-on and the token may manage its memberships",
-		framework.ID("organization_id", plan.OrganizationID)) {
+	switch {
+	case plan.OrganizationID.IsUnknown():
+		decideInOrganization(ctx, r.Run(), &resp.Diagnostics, path.Root("organization_id"),
+			"the organization does not use single sign-on and the token may manage its memberships", ssoVerdict)
+	case !plan.OrganizationID.IsNull():
 		r.checkOrganization(ctx, &resp.Diagnostics, plan.OrganizationID.ValueString(), false)
 		if change == framework.Create && !plan.Email.IsUnknown() {
 			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root("email"), organizationMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
@@ -238,13 +276,20 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 			})
 		}
 	}
+	if change == framework.Create || change == framework.Replace {
+		recordPlanned(r.Run(), planrun.KindOrganizationMembership, plan.Email, plan.OrganizationID)
+		if resp.Private != nil { // nil only when ModifyPlan is called outside the framework (unit tests)
+			managed := plan.OrganizationID.IsUnknown() || r.Run().Refreshed(plan.OrganizationID.ValueString())
+			r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, managed)
+		}
+	}
 	if change == framework.Update && !resp.Diagnostics.HasError() && state.Role.ValueString() == string(rules.OrgRoleAdmin) {
 		switch {
 		case plan.Role.IsUnknown():
-			framework.WarnCheckedAtApply(&resp.Diagnostics, path.Root("role"),
-				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()))
+			framework.WarnDependsOn(&resp.Diagnostics, path.Root("role"),
+				fmt.Sprintf("organization %s keeps another admin if %s is demoted", state.OrganizationID.ValueString(), state.Email.ValueString()), "the new role")
 		case plan.Role.ValueString() != string(rules.OrgRoleAdmin):
-			r.checkLastAdmin(ctx, &resp.Diagnostics, state, false)
+			r.checkLastAdmin(ctx, &resp.Diagnostics, state, false, nil)
 		}
 	}
 }
@@ -260,7 +305,19 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 // the others. An organization already gone, or a membership that is no longer an
 // admin's, leaves nothing to check. The error is on role (the rule's field; on a
 // destroy, that of the state, as the other checks of a destroy).
-func (r *organizationMembershipResource) checkLastAdmin(ctx context.Context, diags *diag.Diagnostics, state organizationMembershipModel, removing bool) {
+//
+// A destroy of the last admin whose organization is one of this configuration's (leave
+// is its planned private state; nil otherwise) is no error when the same run deletes
+// the organization: the destroy is left to the organization's deletion
+// (planrun.LeaveToOrganizationDelete), which deletes its memberships, and Delete then
+// accepts the platform's refusal. Terraform plans and applies the membership's destroy
+// before the organization's when both are destroyed (terraform destroy, or both removed
+// from the configuration), so the organization's fate is known here only when its
+// plan came first (the membership alone removed from the configuration: no edge
+// orders them). When it has not come yet, the destroy is left to it and the
+// organization's plan settles it: an error there if the organization is kept. An
+// organization outside this configuration is never planned: the error, here.
+func (r *organizationMembershipResource) checkLastAdmin(ctx context.Context, diags *diag.Diagnostics, state organizationMembershipModel, removing bool, leave framework.PrivateSetter) {
 	orgID, userID, email := state.OrganizationID.ValueString(), state.UserID.ValueString(), state.Email.ValueString()
 	if orgID == "" || userID == "" {
 		return
@@ -289,15 +346,23 @@ func (r *organizationMembershipResource) checkLastAdmin(ctx context.Context, dia
 	if v == nil {
 		return
 	}
+	if leave != nil {
+		if r.Run().LeaveToOrganizationDelete(orgID, email, true) {
+			diags.Append(leave.SetKey(ctx, privateLeftToOrganization, []byte(`true`))...)
+			return
+		}
+	}
 	refusal := *v
 	if len(got.AlsoRemoved) > 0 {
 		refusal.Message += fmt.Sprintf(" This plan also removes or demotes its other admins (%s): keep one of them an admin, "+
 			"or make another member an admin in an earlier apply.", strings.Join(got.AlsoRemoved, ", "))
 	}
-	if removing {
-		refusal.Message += " If the organization is being destroyed as well: Terraform destroys its memberships first, and the " +
-			"platform refuses to remove its last admin even then. Remove this membership from the state instead of destroying it " +
-			"(a removed block with lifecycle { destroy = false }, or terraform state rm): deleting the organization deletes its memberships."
+	switch {
+	case removing && leave != nil:
+		refusal.Message += destroyTogetherHint
+	case removing:
+		refusal.Message += " To stop managing the membership without removing it, forget it instead of destroying it " +
+			"(a removed block with lifecycle { destroy = false }, or terraform state rm)."
 	}
 	framework.AddViolationAt(diags, &refusal, at)
 }
@@ -345,6 +410,45 @@ func sameEmail(a, b types.String) bool {
 		return a.Equal(b)
 	}
 	return rules.NormalizeEmail(a.ValueString()) == rules.NormalizeEmail(b.ValueString())
+}
+
+// destroyTogetherHint ends the refusal to destroy the last admin of an organization of
+// this configuration that the plan keeps.
+const destroyTogetherHint = " To remove the organization with its memberships, destroy them in one run (terraform destroy): " +
+	"the membership of its last admin is then left to the organization's deletion."
+
+// promotes reports whether the plan makes its user an admin: a new admin membership, or
+// a member's promoted.
+func promotes(change framework.Change, plan, state organizationMembershipModel) bool {
+	if plan.Role.ValueString() != string(rules.OrgRoleAdmin) {
+		return false
+	}
+	return change == framework.Create || change == framework.Replace ||
+		(change == framework.Update && state.Role.ValueString() != string(rules.OrgRoleAdmin))
+}
+
+// privateLeftToOrganization is the private state key of a destroy planned as left to the
+// organization's deletion (checkLastAdmin).
+const privateLeftToOrganization = "left_to_organization"
+
+// privateOrganizationManaged is the private state key that says whether the
+// membership's organization is one of this configuration's (recordOrganizationManaged).
+const privateOrganizationManaged = "organization_managed"
+
+func leftToOrganization(ctx context.Context, p framework.PrivateGetter) bool {
+	return privateFlag(ctx, p, privateLeftToOrganization)
+}
+
+// privateFlag reads a true/false key of the private state (absent: false).
+func privateFlag(ctx context.Context, p framework.PrivateGetter, key string) bool {
+	b, diags := p.GetKey(ctx, key)
+	return !diags.HasError() && string(b) == "true"
+}
+
+// isLastAdminRefusal reports whether the platform refused to remove the last admin.
+func isLastAdminRefusal(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && apiErr.Code == rules.CodeLastAdmin
 }
 
 func organizationMembershipName(email string) string {

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/client"
 )
 
 // The last admin (rule 6) at plan time. The platform admin token the tests act with
@@ -275,11 +277,11 @@ resource "flero_organization_membership" "member" {
 }
 
 // TestAccOrganizationMembership_organizationDestroyedWithItsOnlyAdminManaged: when the
-// organization's only admin is a membership of the configuration, destroying both
-// fails the plan: Terraform destroys the membership first, and the platform refuses
-// to remove the last admin even then (the apply would fail on it). Forgetting the
-// membership instead (a removed block) lets the organization go, and its memberships
-// with it.
+// organization's only admin is a membership of the configuration, terraform destroy
+// removes both in one run: Terraform plans and applies the membership's destroy first,
+// the plan leaves it to the organization's deletion (no error), the apply's delete of
+// the membership is refused by the platform and accepted as left to the organization,
+// whose deletion then removes it. Nothing is left on the platform.
 func TestAccOrganizationMembership_organizationDestroyedWithItsOnlyAdminManaged(t *testing.T) {
 	env := acctest.NewEnv(t)
 	me, err := env.Admin.Me(context.Background())
@@ -313,26 +315,28 @@ import {
 			{Config: env.Config(org)},
 			{Config: env.Config(org + importOwner + owner)},
 			{
-				Config:  env.Config(org + owner),
-				Destroy: true,
+				// Removing the membership alone (the organization stays) is refused at
+				// plan, and the message says how to remove both.
+				Config: env.Config(org),
 				ExpectError: errorMatching(atPlan, fmt.Sprintf("Organization %q must keep at least one admin, and %s is its last admin", name, me.Email),
-					"If the organization is being destroyed as well", "lifecycle { destroy = false }"),
+					"destroy them in one run (terraform destroy)"),
 			},
 			{
-				Config: env.Config(org + forgetOwner),
-				Check: func(s *terraform.State) error {
-					id, err := acctest.Attr(s, "flero_organization.test", "id")
-					if err != nil {
-						return err
-					}
-					members, err := env.Admin.OrganizationMemberships.List(context.Background(), id)
-					if err != nil || len(members) != 1 || members[0].Role != "admin" {
-						return fmt.Errorf("the forgotten membership should stay on the platform: %+v %v", members, err)
+				Config:  env.Config(org + owner),
+				Destroy: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("flero_organization.test", plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction(ownerAddr, plancheck.ResourceActionDestroy),
+					},
+				},
+				Check: func(*terraform.State) error {
+					if _, err := env.Admin.Organizations.GetByName(context.Background(), name); !errors.Is(err, client.ErrNotFound) {
+						return fmt.Errorf("the organization is still there after the destroy: %v", err)
 					}
 					return nil
 				},
 			},
-			// The final destroy deletes the organization (CheckDestroy: 404).
 		},
 	})
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
@@ -169,8 +170,9 @@ func (r *teamResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageTeams, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
-		if framework.Known(&resp.Diagnostics, "the token may create teams in this organization", framework.ID("organization_id", plan.OrganizationID)) {
-			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageTeams, plan.OrganizationID.ValueString(), "", orgPath)
+		checkCreateIn(ctx, r.Run(), &resp.Diagnostics, &r.ResourceWithConfigure, rules.ManageTeams, plan.OrganizationID)
+		recordPlanned(r.Run(), planrun.KindTeam, plan.Name, plan.OrganizationID)
+		if !plan.OrganizationID.IsUnknown() && !plan.OrganizationID.IsNull() {
 			checkNameFree(ctx, &resp.Diagnostics, r.Client(), r.Run(), teamUnique(plan), state.ID.ValueString())
 		}
 	}

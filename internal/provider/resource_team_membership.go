@@ -15,6 +15,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -147,14 +148,11 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return m.Version, nil
 		})
 	}
-	if change == framework.Create || change == framework.Replace {
-		if !framework.Known(&resp.Diagnostics, "the token may manage this team's members", framework.ID("team_id", plan.TeamID)) {
-			return
-		}
-		userID := ""
-		if framework.Known(&resp.Diagnostics, "the user is a member of the team's organization", framework.ID("user_id", plan.UserID)) {
-			userID = plan.UserID.ValueString()
-		}
+	if change != framework.Create && change != framework.Replace {
+		return
+	}
+	if !plan.TeamID.IsUnknown() && !plan.UserID.IsUnknown() {
+		userID := plan.UserID.ValueString()
 		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), userID, false)
 		if change == framework.Create && userID != "" {
 			checkAbsent(ctx, &resp.Diagnostics, r.Client(), path.Root("user_id"), teamMembershipHolder(plan), func(ctx context.Context, c *client.Client) error {
@@ -162,6 +160,23 @@ func (r *teamMembershipResource) ModifyPlan(ctx context.Context, req resource.Mo
 				return err
 			})
 		}
+		return
+	}
+	// An id not known until apply: decided by the teams and the organization
+	// memberships this run creates.
+	run := r.Run()
+	teamPath := path.Root("team_id")
+	if plan.TeamID.IsUnknown() {
+		decideInContainer(ctx, run, &resp.Diagnostics, teamPath, planrun.KindTeam, "the token may manage the team's members",
+			manageVerdict(rules.ManageTeams))
+	} else {
+		r.checkTeam(ctx, &resp.Diagnostics, plan.TeamID.ValueString(), "", false)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if teams, ok := containerCandidates(ctx, run, &resp.Diagnostics, teamPath, planrun.KindTeam, plan.TeamID); ok {
+		decidePrincipalInOrganization(ctx, run, &resp.Diagnostics, "team_id", teams, plan.UserID, false)
 	}
 }
 

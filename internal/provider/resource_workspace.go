@@ -15,6 +15,7 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
@@ -186,8 +187,9 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		r.CheckManageToRemove(ctx, &resp.Diagnostics, rules.ManageWorkspaces, state.OrganizationID.ValueString(), "", orgPath)
 		fallthrough
 	case framework.Create:
-		if framework.Known(&resp.Diagnostics, "the token may create workspaces in this organization", framework.ID("organization_id", plan.OrganizationID)) {
-			r.CheckManage(ctx, &resp.Diagnostics, rules.ManageWorkspaces, plan.OrganizationID.ValueString(), "", orgPath)
+		checkCreateIn(ctx, r.Run(), &resp.Diagnostics, &r.ResourceWithConfigure, rules.ManageWorkspaces, plan.OrganizationID)
+		recordPlanned(r.Run(), planrun.KindWorkspace, plan.Name, plan.OrganizationID)
+		if !plan.OrganizationID.IsUnknown() && !plan.OrganizationID.IsNull() {
 			r.checkUnique(ctx, &resp.Diagnostics, plan, state.ID.ValueString())
 		}
 	}

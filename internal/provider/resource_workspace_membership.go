@@ -17,6 +17,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/framework"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
@@ -244,7 +245,11 @@ func (r *workspaceMembershipResource) ModifyPlan(ctx context.Context, req resour
 // destroy, a workspace already gone leaves nothing to check.
 func (r *workspaceMembershipResource) checkWorkspace(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel, change framework.Change) {
 	wsPath := path.Root("workspace_id")
-	if !framework.Known(diags, "the token may manage this workspace's memberships", framework.ID("workspace_id", m.WorkspaceID)) {
+	if m.WorkspaceID.IsNull() {
+		return
+	}
+	if m.WorkspaceID.IsUnknown() {
+		r.checkUnknownWorkspace(ctx, diags, m)
 		return
 	}
 	wsID := m.WorkspaceID.ValueString()
@@ -266,14 +271,37 @@ func (r *workspaceMembershipResource) checkWorkspace(ctx context.Context, diags 
 	}
 
 	switch {
+	case m.UserID.IsUnknown() || m.TeamID.IsUnknown():
+		r.checkPrincipal(ctx, diags, m)
 	case !m.UserID.IsNull():
-		if framework.Known(diags, "the user is a member of the workspace's organization", framework.ID("user_id", m.UserID)) {
-			r.CheckUserInOrganization(ctx, diags, ws.OrganizationID, m.UserID.ValueString(), path.Root("user_id"))
-		}
+		r.CheckUserInOrganization(ctx, diags, ws.OrganizationID, m.UserID.ValueString(), path.Root("user_id"))
 	case !m.TeamID.IsNull():
-		if framework.Known(diags, "the team belongs to the workspace's organization", framework.ID("team_id", m.TeamID)) {
-			r.checkTeamInOrganization(ctx, diags, ws, m.TeamID.ValueString())
-		}
+		r.checkTeamInOrganization(ctx, diags, ws, m.TeamID.ValueString())
+	}
+}
+
+// checkUnknownWorkspace decides a new membership whose workspace is not known until
+// apply by the workspaces this run creates: the token's right to manage its
+// memberships, then that the user or team belongs to its organization.
+func (r *workspaceMembershipResource) checkUnknownWorkspace(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel) {
+	decideInContainer(ctx, r.Run(), diags, path.Root("workspace_id"), planrun.KindWorkspace,
+		"the token may manage the workspace's memberships", manageVerdict(rules.ManageWorkspaceMemberships))
+	if !diags.HasError() {
+		r.checkPrincipal(ctx, diags, m)
+	}
+}
+
+// checkPrincipal decides that the user or team belongs to the workspace's organization
+// when the workspace, the user or the team is not known until apply.
+func (r *workspaceMembershipResource) checkPrincipal(ctx context.Context, diags *diag.Diagnostics, m workspaceMembershipModel) {
+	workspaces, ok := containerCandidates(ctx, r.Run(), diags, path.Root("workspace_id"), planrun.KindWorkspace, m.WorkspaceID)
+	if !ok {
+		return
+	}
+	if m.TeamID.IsNull() {
+		decidePrincipalInOrganization(ctx, r.Run(), diags, "workspace_id", workspaces, m.UserID, false)
+	} else {
+		decidePrincipalInOrganization(ctx, r.Run(), diags, "workspace_id", workspaces, m.TeamID, true)
 	}
 }
 

@@ -107,48 +107,6 @@ func TestAccCredentialCLI_scopeReviewWarnings(t *testing.T) {
 	tf.run(t, "destroy", "-auto-approve")
 }
 
-// TestAccCredentialCLI_checkedAtApply: the workspace is created in the same run, so the
-// plan warns on workspace_id that the rules are checked at apply, quoting them; the
-// apply then fails with the rule's message, verbatim.
-func TestAccCredentialCLI_checkedAtApply(t *testing.T) {
-	env := acctest.NewEnv(t)
-	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("later")})
-	tf := newTerraformCLI(t, env, env.Server.AdminToken)
-	tf.setSecret(randomSecret(t))
-	workspace := fmt.Sprintf(`
-resource "flero_workspace" "home" {
-  organization_id = %[1]q
-  name            = "home"
-}
-`, o.ID)
-	tf.write(workspace + ephemeralSecretVariable + testAccCredentialConfig("wide", "organization", dataWO(1)))
-
-	out := tf.run(t, "plan")
-	t.Logf("terraform plan (workspace unknown):\n%s", out)
-	flat := flattenSpaces(out)
-	for _, want := range []string{
-		"Warning: Rule will be checked at apply",
-		"with flero_credential.x",
-		rules.CreateCredentialRule(rules.ScopeOrganization),
-		rules.ScopeRequiresEnterpriseRule,
-	} {
-		if !strings.Contains(flat, want) {
-			t.Errorf("the plan does not say %q:\n%s", want, flat)
-		}
-	}
-	out, err := tf.exec("apply", "-auto-approve")
-	if err == nil {
-		t.Fatalf("the apply succeeded:\n%s", out)
-	}
-	if want := rules.CheckScopeAllowed(o.Name, rules.PlanFree, rules.ScopeOrganization).Message; !strings.Contains(flattenSpaces(out), want) {
-		t.Errorf("the apply error does not carry the rule's message %q:\n%s", want, out)
-	}
-	// terraform destroy plans the configuration first, and the refused credential
-	// would fail that plan: destroy with the workspace alone.
-	tf.write(workspace)
-	tf.run(t, "destroy", "-auto-approve")
-}
-
 // TestAccCredentialCLI_inactiveWarning: the owner of a personal credential left the
 // organization; their plan has no change and warns why the credential is inactive,
 // both while they are out of the organization (it is hidden from them) and once they
