@@ -270,8 +270,9 @@ var (
 	extraDataSources []func() datasource.DataSource
 )
 
+// Resources are served with their identity (framework.WithIdentity).
 func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
-	return append([]func() resource.Resource{
+	all := append([]func() resource.Resource{
 		NewOrganizationResource,
 		NewWorkspaceResource,
 		NewTeamResource,
@@ -279,6 +280,10 @@ func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
 		NewTeamMembershipResource,
 		NewWorkspaceMembershipResource,
 	}, extraResources...)
+	for i, f := range all {
+		all[i] = framework.WithIdentity(f)
+	}
+	return all
 }
 
 func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -340,3 +340,11 @@ func credentialPaths(writeOnly bool) framework.PathFunc {
 }
 
 func credentialName(name string) string { return fmt.Sprintf("credential %q", name) }
+
+// Identity is the credential's home workspace and id.
+func (r *credentialResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "workspace_id", Description: "The credential's home workspace (ws_…)."},
+		{Name: "id", Description: "The credential's id (cred_…)."},
+	}}
+}

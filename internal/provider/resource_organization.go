@@ -255,3 +255,10 @@ func organizationFromAPI(o *api.Organization) organizationModel {
 }
 
 func organizationName(name string) string { return fmt.Sprintf("organization %q", name) }
+
+// Identity is the organization's id.
+func (r *organizationResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "id", Description: "The organization's id (org_…)."},
+	}}
+}

@@ -339,3 +339,11 @@ func sameEmail(a, b types.String) bool {
 func organizationMembershipName(email string) string {
 	return fmt.Sprintf("organization membership of %q", email)
 }
+
+// Identity is the membership's two ends: the organization and the user.
+func (r *organizationMembershipResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The organization (org_…)."},
+		{Name: "user_id", Description: "The member (usr_…)."},
+	}}
+}

@@ -181,3 +181,11 @@ func teamFromAPI(w *api.Team) teamModel {
 }
 
 func teamName(name string) string { return fmt.Sprintf("team %q", name) }
+
+// Identity is the team's organization and id.
+func (r *teamResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The team's organization (org_…)."},
+		{Name: "id", Description: "The team's id (team_…)."},
+	}}
+}

@@ -192,3 +192,11 @@ func teamMembershipFromAPI(m *api.TeamMembership) teamMembershipModel {
 func teamMembershipName(teamID, userID string) string {
 	return fmt.Sprintf("membership of user %s in team %s", userID, teamID)
 }
+
+// Identity is the membership's two ends: the team and the user.
+func (r *teamMembershipResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "team_id", Description: "The team (team_…)."},
+		{Name: "user_id", Description: "The member (usr_…)."},
+	}}
+}

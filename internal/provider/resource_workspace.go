@@ -186,3 +186,11 @@ func workspaceFromAPI(w *api.Workspace) workspaceModel {
 }
 
 func workspaceName(name string) string { return fmt.Sprintf("workspace %q", name) }
+
+// Identity is the workspace's organization and id.
+func (r *workspaceResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The workspace's organization (org_…)."},
+		{Name: "id", Description: "The workspace's id (ws_…)."},
+	}}
+}

@@ -316,3 +316,15 @@ func workspaceMembershipFromAPI(m *api.WorkspaceMembership) workspaceMembershipM
 	}
 	return out
 }
+
+// Identity is the membership's two ends: the workspace and the user or the team.
+func (r *workspaceMembershipResource) Identity() framework.Identity {
+	return framework.Identity{
+		Attributes: []framework.IdentityAttribute{
+			{Name: "workspace_id", Description: "The workspace (ws_…)."},
+			{Name: "user_id", Description: "The member user (usr_…), for a user's membership.", Optional: true},
+			{Name: "team_id", Description: "The member team (team_…), for a team's membership.", Optional: true},
+		},
+		ExactlyOneOf: []string{"user_id", "team_id"},
+	}
+}
