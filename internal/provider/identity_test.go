@@ -2,7 +2,6 @@ package provider_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -164,50 +163,5 @@ func (s noIdentityServer) ApplyResourceChange(ctx context.Context, req *tfprotov
 }
 
 func testAccIdentityConfig(org string) string {
-	return fmt.Sprintf(`
-resource "flero_organization" "test" {
-  name = %[1]q
-}
-
-resource "flero_workspace" "test" {
-  organization_id = flero_organization.test.id
-  name            = "payments"
-}
-
-resource "flero_team" "test" {
-  organization_id = flero_organization.test.id
-  name            = "sre"
-}
-
-resource "flero_organization_membership" "alice" {
-  organization_id = flero_organization.test.id
-  email           = "alice@example.com"
-  role            = "member"
-}
-
-resource "flero_team_membership" "alice" {
-  team_id = flero_team.test.id
-  user_id = flero_organization_membership.alice.user_id
-}
-
-resource "flero_workspace_membership" "alice" {
-  workspace_id = flero_workspace.test.id
-  user_id      = flero_organization_membership.alice.user_id
-  role         = "viewer"
-}
-
-resource "flero_workspace_membership" "team" {
-  workspace_id = flero_workspace.test.id
-  team_id      = flero_team.test.id
-  role         = "editor"
-}
-
-resource "flero_credential" "test" {
-  workspace_id    = flero_workspace.test.id
-  name            = "slack-bot"
-  type            = "slack_bot"
-  data_wo         = { token = "xoxb-identity-secret" }
-  data_wo_version = 1
-}
-`, org)
+	return importNames{org: org, workspace: "payments", team: "sre", credential: "slack-bot", email: "alice@example.com"}.config()
 }

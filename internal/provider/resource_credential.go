@@ -39,7 +39,6 @@ func NewCredentialResource() resource.Resource { return &credentialResource{} }
 
 type credentialResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByID
 }
 
 type credentialModel struct {
@@ -340,6 +339,11 @@ func credentialPaths(writeOnly bool) framework.PathFunc {
 }
 
 func credentialName(name string) string { return fmt.Sprintf("credential %q", name) }
+
+// ImportState accepts its id (cred_…), <workspace_id>/<credential_name> or <organization>/<workspace_name>/<credential_name> (see credentialImportForms).
+func (r *credentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	credentialImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
+}
 
 // Identity is the credential's home workspace and id.
 func (r *credentialResource) Identity() framework.Identity {

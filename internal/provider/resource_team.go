@@ -29,7 +29,6 @@ func NewTeamResource() resource.Resource { return &teamResource{} }
 
 type teamResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByID
 }
 
 type teamModel struct {
@@ -181,6 +180,11 @@ func teamFromAPI(w *api.Team) teamModel {
 }
 
 func teamName(name string) string { return fmt.Sprintf("team %q", name) }
+
+// ImportState accepts its id (team_…) or <organization>/<team_name> (see teamImportForms).
+func (r *teamResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	teamImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
+}
 
 // Identity is the team's organization and id.
 func (r *teamResource) Identity() framework.Identity {

@@ -36,8 +36,6 @@ type teamMembershipModel struct {
 	UserID types.String `tfsdk:"user_id"`
 }
 
-const teamMembershipImportFormat = "<team_id>/<user_id>"
-
 func (r *teamMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_team_membership"
 }
@@ -107,18 +105,10 @@ func (r *teamMembershipResource) Delete(ctx context.Context, req resource.Delete
 	framework.AddDeleteError(&resp.Diagnostics, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
 }
 
-// ImportState accepts <team_id>/<user_id>.
+// ImportState accepts <team_id>/<user_id>, and the team and the user by name or email
+// (teamMembershipImportForms).
 func (r *teamMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, teamMembershipImportFormat)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamMembershipModel{
-		ID:     types.StringValue(parts[0] + "/" + parts[1]),
-		TeamID: types.StringValue(parts[0]),
-		UserID: types.StringValue(parts[1]),
-	})...)
+	teamMembershipImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
 }
 
 // ModifyPlan checks at plan time that the token may manage the team's memberships
