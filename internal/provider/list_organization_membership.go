@@ -32,7 +32,9 @@ func NewOrganizationMembershipList() list.ListResource {
 		items: func(ctx context.Context, c *client.Client, f organizationMembershipFilters) iter.Seq2[api.OrganizationMembership, error] {
 			return c.OrganizationMemberships.All(ctx, f.OrganizationID.ValueString())
 		},
-		keep: func(f organizationMembershipFilters, m api.OrganizationMembership) bool { return matches(f.Role, m.Role) },
+		keep: func(f organizationMembershipFilters, m api.OrganizationMembership) bool {
+			return matches(f.Role, m.Role)
+		},
 		model: func(m api.OrganizationMembership) any {
 			return organizationMembershipFromAPI(&m, types.StringNull())
 		},

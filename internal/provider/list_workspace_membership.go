@@ -51,7 +51,9 @@ func NewWorkspaceMembershipList() list.ListResource {
 		keep: func(f workspaceMembershipFilters, m api.WorkspaceMembership) bool {
 			return matches(f.Role, m.Role) && (f.TeamID.IsNull() || m.PrincipalType == client.PrincipalTeam && m.PrincipalID == f.TeamID.ValueString())
 		},
-		model:   func(m api.WorkspaceMembership) any { return workspaceMembershipFromAPI(&m) },
-		display: func(m api.WorkspaceMembership) string { return m.PrincipalType + " " + m.PrincipalID + " (" + m.Role + ") in " + m.WorkspaceID },
+		model: func(m api.WorkspaceMembership) any { return workspaceMembershipFromAPI(&m) },
+		display: func(m api.WorkspaceMembership) string {
+			return m.PrincipalType + " " + m.PrincipalID + " (" + m.Role + ") in " + m.WorkspaceID
+		},
 	}
 }
