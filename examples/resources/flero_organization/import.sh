@@ -1,3 +1,6 @@
-# An organization can be imported by its id or by its name.
+# An organization is imported by its id or by its name.
+# Names are written as they are, except that a "/" in a name is written %2F and a "%"
+# is written %25 (percent-encoding; "+" may stay as it is). An import block can also
+# import by identity (Terraform >= 1.12): see the guide "Adopting an existing organization".
 terraform import flero_organization.acme org_7KfQ2mXcR9
 terraform import flero_organization.acme acme
