@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
@@ -101,4 +103,24 @@ func randomSecret(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return "s3cr3t-" + hex.EncodeToString(b) // the shape the trace scans look for
+}
+
+// ListBlock is a list block of a query file (terraform query): list resourceType
+// named name, with include_resource when whole objects are wanted, and filters given
+// as name, value pairs (values as HCL expressions, strings quoted).
+func ListBlock(resourceType, name string, includeResource bool, filters ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "list %q %q {\n  provider = %s\n", resourceType, name, ProviderName)
+	if includeResource {
+		b.WriteString("  include_resource = true\n")
+	}
+	if len(filters) > 0 {
+		b.WriteString("  config {\n")
+		for i := 0; i+1 < len(filters); i += 2 {
+			fmt.Fprintf(&b, "    %s = %s\n", filters[i], filters[i+1])
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
 }

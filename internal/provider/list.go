@@ -138,3 +138,31 @@ func concat[P, T any](parents iter.Seq2[P, error], children func(P) iter.Seq2[T,
 		}
 	}
 }
+
+// organizationFilters are the filters of an organization's named objects.
+type organizationFilters struct {
+	OrganizationID types.String `tfsdk:"organization_id"`
+	NamePrefix     types.String `tfsdk:"name_prefix"`
+}
+
+// namedInOrganization is the list resource of an organization's named objects
+// (workspaces, teams): organization_id, and name_prefix.
+func namedInOrganization[T any](typeName, plural, description string, identity framework.Identity,
+	all func(ctx context.Context, c *client.Client, orgID string) iter.Seq2[T, error], name func(T) string, model func(T) any,
+) list.ListResource {
+	return &lister[organizationFilters, T]{
+		typeName:    typeName,
+		description: description,
+		filters: map[string]listschema.Attribute{
+			"organization_id": requiredFilter("The organization (org_…)."),
+			"name_prefix":     filter("Only " + plural + " whose name starts with this."),
+		},
+		identity: identity,
+		items: func(ctx context.Context, c *client.Client, f organizationFilters) iter.Seq2[T, error] {
+			return all(ctx, c, f.OrganizationID.ValueString())
+		},
+		keep:    func(f organizationFilters, item T) bool { return hasPrefix(f.NamePrefix, name(item)) },
+		model:   model,
+		display: name,
+	}
+}

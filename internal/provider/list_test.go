@@ -1,7 +1,8 @@
 package provider_test
 
 import (
-	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -30,122 +31,28 @@ func TestAccList_everyTypeWithAndWithoutFilters(t *testing.T) {
 	}
 	org, payments, sre := tn.Org.ID, tn.Workspaces["payments"].ID, tn.Teams["sre"].ID
 
-	query := env.Config(fmt.Sprintf(`
-list "flero_organization" "all" {
-  provider = flero
-}
-list "flero_organization" "acme" {
-  provider = flero
-  config {
-    name_prefix = %[1]q
-  }
-}
-list "flero_workspace" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_workspace" "pay" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    name_prefix     = "pay"
-  }
-}
-list "flero_team" "all" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_team" "sre" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    name_prefix     = "sr"
-  }
-}
-list "flero_organization_membership" "all" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_organization_membership" "admins" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    role            = "admin"
-  }
-}
-list "flero_team_membership" "all" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_team_membership" "sre" {
-  provider = flero
-  config {
-    team_id = %[4]q
-  }
-}
-list "flero_workspace_membership" "all" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_workspace_membership" "payments" {
-  provider = flero
-  config {
-    workspace_id = %[3]q
-  }
-}
-list "flero_workspace_membership" "sre" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    team_id         = %[4]q
-  }
-}
-list "flero_workspace_membership" "editors" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    role            = "editor"
-  }
-}
-list "flero_credential" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_credential" "payments" {
-  provider = flero
-  config {
-    workspace_id = %[3]q
-  }
-}
-list "flero_credential" "shared" {
-  provider = flero
-  config {
-    organization_id = %[2]q
-    scope           = "organization"
-  }
-}
-list "flero_credential" "named" {
-  provider = flero
-  config {
-    workspace_id = %[3]q
-    name_prefix  = "s"
-  }
-}
-`, tn.Org.Name[:len(tn.Org.Name)-2], org, payments, sre))
+	q := strconv.Quote
+	lb := acctest.ListBlock
+	query := env.Config(strings.Join([]string{
+		lb("flero_organization", "all", false),
+		lb("flero_organization", "acme", false, "name_prefix", q(tn.Org.Name[:len(tn.Org.Name)-2])),
+		lb("flero_workspace", "all", true, "organization_id", q(org)),
+		lb("flero_workspace", "pay", false, "organization_id", q(org), "name_prefix", q("pay")),
+		lb("flero_team", "all", false, "organization_id", q(org)),
+		lb("flero_team", "sre", false, "organization_id", q(org), "name_prefix", q("sr")),
+		lb("flero_organization_membership", "all", false, "organization_id", q(org)),
+		lb("flero_organization_membership", "admins", false, "organization_id", q(org), "role", q("admin")),
+		lb("flero_team_membership", "all", false, "organization_id", q(org)),
+		lb("flero_team_membership", "sre", false, "team_id", q(sre)),
+		lb("flero_workspace_membership", "all", false, "organization_id", q(org)),
+		lb("flero_workspace_membership", "payments", false, "workspace_id", q(payments)),
+		lb("flero_workspace_membership", "sre", false, "organization_id", q(org), "team_id", q(sre)),
+		lb("flero_workspace_membership", "editors", false, "organization_id", q(org), "role", q("editor")),
+		lb("flero_credential", "all", true, "organization_id", q(org)),
+		lb("flero_credential", "payments", false, "workspace_id", q(payments)),
+		lb("flero_credential", "shared", false, "organization_id", q(org), "scope", q("organization")),
+		lb("flero_credential", "named", false, "workspace_id", q(payments), "name_prefix", q("s")),
+	}, "\n"))
 
 	id := knownvalue.StringExact
 	resource.ParallelTest(t, resource.TestCase{

@@ -2,7 +2,6 @@ package reliability
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,57 +15,14 @@ import (
 
 // adoptQuery lists everything of one organization, whole objects included, for
 // terraform query -generate-config-out.
-const adoptQuery = `
-list "flero_organization" "org" {
-  provider         = flero
-  include_resource = true
-  config {
-    name_prefix = %[1]q
-  }
+func adoptQuery(orgName, orgID string) string {
+	org := strconv.Quote(orgID)
+	blocks := []string{acctest.ListBlock("flero_organization", "org", true, "name_prefix", strconv.Quote(orgName))}
+	for _, typ := range []string{"flero_workspace", "flero_team", "flero_organization_membership", "flero_team_membership", "flero_workspace_membership", "flero_credential"} {
+		blocks = append(blocks, acctest.ListBlock(typ, "all", true, "organization_id", org))
+	}
+	return strings.Join(blocks, "\n")
 }
-list "flero_workspace" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_team" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_organization_membership" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_team_membership" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_workspace_membership" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-list "flero_credential" "all" {
-  provider         = flero
-  include_resource = true
-  config {
-    organization_id = %[2]q
-  }
-}
-`
 
 // TestAdoptExistingOrganization adopts an organization made through the API (3
 // workspaces, 2 teams, 12 memberships of every kind besides the creator's, 6
@@ -83,7 +39,7 @@ func TestAdoptExistingOrganization(t *testing.T) {
 
 	w.Trace(filepath.Join(t.TempDir(), "trace.log"))
 	w.Write(2, "")
-	if err := os.WriteFile(filepath.Join(w.Dir, "adopt.tfquery.hcl"), []byte(fmt.Sprintf(adoptQuery, tn.Org.Name, tn.Org.ID)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.Dir, "adopt.tfquery.hcl"), []byte(adoptQuery(tn.Org.Name, tn.Org.ID)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	w.MustRun("init")
