@@ -164,6 +164,8 @@ type importSpec struct {
 	forms framework.ImportForms
 	// parts are the accepted numbers of segments.
 	parts []int
+	// check refuses ids of the right number of parts that still fit no form.
+	check func(what, id string, segs []framework.ImportSegment, forms framework.ImportForms) error
 	// offline returns the import stub when the id needs no look-up (ids only).
 	offline func(segs []framework.ImportSegment) (map[string]string, bool)
 	// resolve looks the names up and returns the import stub.
@@ -176,6 +178,9 @@ func (s importSpec) importState(ctx context.Context, r *framework.ResourceWithCo
 	segs, err := s.forms.Split(s.what, req.ID)
 	if err == nil && !slices.Contains(s.parts, len(segs)) {
 		err = s.forms.Error(s.what, req.ID, fmt.Sprintf(`it has %d parts (write a "/" in a name as %%2F)`, len(segs)))
+	}
+	if err == nil && s.check != nil {
+		err = s.check(s.what, req.ID, segs, s.forms)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
@@ -208,9 +213,20 @@ func byIDWhenOnePart(segs []framework.ImportSegment) (map[string]string, bool) {
 	return map[string]string{"id": segs[0].Value}, true
 }
 
+// onePartIsID refuses a one-part import id that is not an id with this prefix (a bare
+// name, which needs its organization).
+func onePartIsID(prefix string) func(what, id string, segs []framework.ImportSegment, forms framework.ImportForms) error {
+	return func(what, id string, segs []framework.ImportSegment, forms framework.ImportForms) error {
+		if len(segs) == 1 && !framework.LooksLikeID(prefix, segs[0].Value) {
+			return forms.Error(what, id, fmt.Sprintf("one part must be the %s's id (%s_…); a name needs the names before it", what, prefix))
+		}
+		return nil
+	}
+}
+
 var (
 	workspaceImport = importSpec{
-		what: "workspace", forms: workspaceImportForms, parts: []int{1, 2}, offline: byIDWhenOnePart,
+		what: "workspace", forms: workspaceImportForms, parts: []int{1, 2}, check: onePartIsID("ws"), offline: byIDWhenOnePart,
 		resolve: func(ctx context.Context, c *client.Client, segs []framework.ImportSegment) (map[string]string, error) {
 			ws, err := resolveWorkspace(ctx, c, segs)
 			if err != nil {
@@ -220,7 +236,7 @@ var (
 		},
 	}
 	teamImport = importSpec{
-		what: "team", forms: teamImportForms, parts: []int{1, 2}, offline: byIDWhenOnePart,
+		what: "team", forms: teamImportForms, parts: []int{1, 2}, check: onePartIsID("team"), offline: byIDWhenOnePart,
 		resolve: func(ctx context.Context, c *client.Client, segs []framework.ImportSegment) (map[string]string, error) {
 			team, err := resolveTeam(ctx, c, segs)
 			if err != nil {
@@ -230,7 +246,7 @@ var (
 		},
 	}
 	credentialImport = importSpec{
-		what: "credential", forms: credentialImportForms, parts: []int{1, 2, 3}, offline: byIDWhenOnePart,
+		what: "credential", forms: credentialImportForms, parts: []int{1, 2, 3}, check: onePartIsID("cred"), offline: byIDWhenOnePart,
 		resolve: func(ctx context.Context, c *client.Client, segs []framework.ImportSegment) (map[string]string, error) {
 			n := len(segs)
 			ws, err := resolveWorkspace(ctx, c, segs[:n-1])

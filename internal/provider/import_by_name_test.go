@@ -95,6 +95,7 @@ func TestAccImport_malformedIDShowsEveryForm(t *testing.T) {
 		{"flero_workspace_membership.alice", "acme/payments/nobody", `names\s+no\s+user.*<workspace>/<email>.*acme/payments/alice@example.com.*<workspace>/team/<team_id\s+or\s+team_name>.*acme/payments/team/sre`},
 		{"flero_organization.test", "acme/x", `<organization_id>.*<organization_name>.*acme.*%2F`},
 		{"flero_workspace.test", names.org + "/nope", `no\s+workspace\s+named\s+"nope"`},
+		{"flero_workspace.test", "payments", `one\s+part\s+must\s+be\s+the\s+workspace's\s+id\s+\(ws_…\).*acme/payments`},
 	}
 	steps := []resource.TestStep{{Config: cfg}}
 	for _, b := range bad {
