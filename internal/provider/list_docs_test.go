@@ -47,7 +47,8 @@ func renderListDoc(ctx context.Context, l list.ListResource) (name, page string)
 		"`terraform query` (Terraform 1.14 or later; OpenTofu has no list resources). Each result carries "+
 		"the identity of a [`%s`](../resources/%s.md) resource and, with `include_resource = true`, the whole "+
 		"object, so that `terraform query -generate-config-out=FILE` writes a configuration with its import "+
-		"blocks. The listing pages through the API. See "+
+		"blocks. The listing pages through the API and stops at the list block's `limit` (Terraform's "+
+		"default is 100: set `limit` for more). See "+
 		"[Adopting an existing organization](../guides/adopting-an-existing-organization.md).\n\n",
 		name, name, strings.TrimPrefix(name, "flero_"))
 	b.WriteString("## Example Usage\n\n```terraform\n")
