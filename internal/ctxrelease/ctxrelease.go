@@ -26,13 +26,13 @@ import (
 // a walk) go to s unchanged.
 //
 // The wrapper implements tfprotov6.ProviderServer and, when s does, list resources
-// (tfprotov6.ProviderServerWithListResource), whose RPCs go to s unchanged: a list
+// (tfprotov6.ListResourceServer), whose RPCs go to s unchanged: a list
 // streams its results after the call returns, so its context must outlive the call.
 // Other optional interfaces (actions, state stores) are not forwarded, so a provider
 // that declares any of those must not be wrapped.
 func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	w := &server{s}
-	if ls, ok := s.(tfprotov6.ProviderServerWithListResource); ok {
+	if ls, ok := s.(tfprotov6.ListResourceServer); ok {
 		return &listServer{server: w, lists: ls}
 	}
 	return w

@@ -139,7 +139,7 @@ func (l *lister) ListResource(ctx context.Context, _ *tfprotov6.ListResourceRequ
 // call's context.
 func TestWrapServesListResources(t *testing.T) {
 	inner := &lister{}
-	w, ok := Wrap(inner).(tfprotov6.ProviderServerWithListResource)
+	w, ok := Wrap(inner).(tfprotov6.ListResourceServer)
 	if !ok {
 		t.Fatal("the wrapped server no longer serves list resources")
 	}
@@ -155,7 +155,7 @@ func TestWrapServesListResources(t *testing.T) {
 			t.Errorf("a streamed result saw the context as %q", r.DisplayName)
 		}
 	}
-	if _, ok := Wrap(&retaining{}).(tfprotov6.ProviderServerWithListResource); ok {
+	if _, ok := Wrap(&retaining{}).(tfprotov6.ListResourceServer); ok {
 		t.Error("a server without list resources is served as one with them")
 	}
 }

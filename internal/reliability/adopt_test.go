@@ -129,8 +129,8 @@ func TestAdoptExistingOrganization(t *testing.T) {
 	}
 }
 
-// requireTerraform skips the test, saying why, when w's Terraform is older than min.
-func requireTerraform(t *testing.T, w *workdir, min, feature string) {
+// requireTerraform skips the test, saying why, when w's Terraform is older than minimum.
+func requireTerraform(t *testing.T, w *workdir, minimum, feature string) {
 	t.Helper()
 	r := w.MustRun("version", "-json")
 	var v struct {
@@ -139,13 +139,13 @@ func requireTerraform(t *testing.T, w *workdir, min, feature string) {
 	if err := json.Unmarshal([]byte(r.Out), &v); err != nil {
 		t.Fatalf("terraform version -json: %v\n%s", err, r.Out)
 	}
-	if !atLeast(v.Version, min) {
-		t.Skipf("Terraform %s is below %s, which %s need: skipping test", v.Version, min, feature)
+	if !atLeast(v.Version, minimum) {
+		t.Skipf("Terraform %s is below %s, which %s need: skipping test", v.Version, minimum, feature)
 	}
 }
 
 // atLeast compares two versions "major.minor.patch" (a pre-release suffix ignored).
-func atLeast(have, min string) bool {
+func atLeast(have, minimum string) bool {
 	parse := func(s string) [3]int {
 		var out [3]int
 		s, _, _ = strings.Cut(s, "-")
@@ -154,7 +154,7 @@ func atLeast(have, min string) bool {
 		}
 		return out
 	}
-	h, m := parse(have), parse(min)
+	h, m := parse(have), parse(minimum)
 	for i := range h {
 		if h[i] != m[i] {
 			return h[i] > m[i]
