@@ -52,8 +52,8 @@ var ProtoV6ProviderFactories = Factories{
 // (provider.WithDefaultConnection): a provider block that leaves them out acts with
 // them. Either may be empty (then the environment variable is the fallback, as for the
 // released provider).
-func FactoriesFor(endpoint, token string) Factories {
-	serve := provider.NewServer("test", provider.WithDefaultConnection(endpoint, token))
+func FactoriesFor(endpoint, token string, opts ...provider.Option) Factories {
+	serve := provider.NewServer("test", append([]provider.Option{provider.WithDefaultConnection(endpoint, token)}, opts...)...)
 	return Factories{
 		ProviderName: func() (tfprotov6.ProviderServer, error) { return serve(), nil },
 	}
@@ -112,6 +112,12 @@ func (e *Env) Client(token string) *client.Client { return newClient(e.t, e.Serv
 // configuration either (see the package comment).
 func (e *Env) ProviderFactories() Factories {
 	return FactoriesFor(e.Server.URL, e.Server.AdminToken)
+}
+
+// ProviderFactoriesWithPageSize serve the provider as ProviderFactories do, listing
+// n objects per request (provider.WithPageSize), so that a list crosses pages.
+func (e *Env) ProviderFactoriesWithPageSize(n int) Factories {
+	return FactoriesFor(e.Server.URL, e.Server.AdminToken, provider.WithPageSize(n))
 }
 
 // ProviderFactoriesWithToken serve the provider in-process acting on this test's

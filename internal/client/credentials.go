@@ -30,6 +30,13 @@ func (s *CredentialsService) Get(ctx context.Context, id string) (*api.Credentia
 	return get[api.Credential](ctx, s.c, pathf("/v1/credentials/%s", id), nil)
 }
 
+// GetByName returns the credential with this name whose home is this workspace, or
+// ErrNotFound.
+func (s *CredentialsService) GetByName(ctx context.Context, wsID, name string) (*api.Credential, error) {
+	return findOne(ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), url.Values{"name": {name}},
+		"credential named "+quote(name), func(c api.Credential) bool { return c.Name == name })
+}
+
 // List returns the credentials the caller sees whose home is this workspace.
 func (s *CredentialsService) List(ctx context.Context, wsID string) ([]api.Credential, error) {
 	return list[api.Credential](ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), nil)

@@ -25,13 +25,35 @@ import (
 // released when each call returns. Other RPCs (provider-level ones, made a few times
 // a walk) go to s unchanged.
 //
-// The wrapper implements tfprotov6.ProviderServer only: optional interfaces s may
-// implement (list resources, actions, state stores) are not forwarded, so a provider
+// The wrapper implements tfprotov6.ProviderServer and, when s does, list resources
+// (tfprotov6.ListResourceServer), whose RPCs go to s unchanged: a list
+// streams its results after the call returns, so its context must outlive the call.
+// Other optional interfaces (actions, state stores) are not forwarded, so a provider
 // that declares any of those must not be wrapped.
-func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return &server{s} }
+func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	w := &server{s}
+	if ls, ok := s.(tfprotov6.ListResourceServer); ok {
+		return &listServer{server: w, lists: ls}
+	}
+	return w
+}
 
 type server struct {
 	tfprotov6.ProviderServer
+}
+
+// listServer is a wrapped server that serves list resources.
+type listServer struct {
+	*server
+	lists tfprotov6.ListResourceServer
+}
+
+func (s *listServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.lists.ValidateListResourceConfig(ctx, req)
+}
+
+func (s *listServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.lists.ListResource(ctx, req)
 }
 
 // call runs fn with a releasable context and releases it when fn returns.

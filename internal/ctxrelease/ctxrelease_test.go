@@ -110,3 +110,52 @@ func TestWrapForwardsWhileTheCallRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// lister is a provider server with list resources whose results are produced after
+// ListResource returns, reading the call's context as they go (as the framework's
+// streams do).
+type lister struct {
+	retaining
+	validated bool
+}
+
+func (l *lister) ValidateListResourceConfig(context.Context, *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	l.validated = true
+	return &tfprotov6.ValidateListResourceConfigResponse{}, nil
+}
+
+func (l *lister) ListResource(ctx context.Context, _ *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return &tfprotov6.ListResourceServerStream{Results: func(push func(tfprotov6.ListResourceResult) bool) {
+		name, _ := ctx.Value(key{}).(string)
+		if ctx.Err() != nil {
+			name = "canceled"
+		}
+		push(tfprotov6.ListResourceResult{DisplayName: name})
+	}}, nil
+}
+
+// TestWrapServesListResources: a server with list resources is still one once
+// wrapped, and its list results, streamed after ListResource returns, still see the
+// call's context.
+func TestWrapServesListResources(t *testing.T) {
+	inner := &lister{}
+	w, ok := Wrap(inner).(tfprotov6.ListResourceServer)
+	if !ok {
+		t.Fatal("the wrapped server no longer serves list resources")
+	}
+	if _, err := w.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{}); err != nil || !inner.validated {
+		t.Fatalf("ValidateListResourceConfig not forwarded: %v", err)
+	}
+	stream, err := w.ListResource(context.WithValue(context.Background(), key{}, "the call's"), &tfprotov6.ListResourceRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range stream.Results {
+		if r.DisplayName != "the call's" {
+			t.Errorf("a streamed result saw the context as %q", r.DisplayName)
+		}
+	}
+	if _, ok := Wrap(&retaining{}).(tfprotov6.ListResourceServer); ok {
+		t.Error("a server without list resources is served as one with them")
+	}
+}

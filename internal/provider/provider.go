@@ -3,6 +3,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -26,7 +28,10 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/validators"
 )
 
-var _ provider.Provider = (*fleroProvider)(nil)
+var (
+	_ provider.Provider                  = (*fleroProvider)(nil)
+	_ provider.ProviderWithListResources = (*fleroProvider)(nil)
+)
 
 // Environment variables read when the provider block leaves an attribute out.
 const (
@@ -70,10 +75,19 @@ func WithDefaultConnection(endpoint, token string) Option {
 	}
 }
 
+// WithPageSize sets the page size of the provider's list requests (default 500, the
+// largest). The acceptance tests of the list resources use a small one, so that a
+// listing crosses pages.
+func WithPageSize(n int) Option {
+	return func(p *fleroProvider) { p.pageSize = n }
+}
+
 type fleroProvider struct {
 	version string
 	// Set only by WithDefaultConnection.
 	defaultEndpoint, defaultToken string
+	// Set only by WithPageSize; 0 is the default.
+	pageSize int
 }
 
 type providerModel struct {
@@ -177,7 +191,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		Logger:    tflogLogger(token),
 		// A refresh answers the reads of a collection from one list (planrun's
 		// listings): the largest page makes that one request for up to 500 objects.
-		PageSize: 500,
+		PageSize: cmp.Or(p.pageSize, 500),
 	})
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid provider configuration", err.Error())
@@ -196,6 +210,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := &framework.ProviderData{Client: c, Run: run}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // configValue is the block's value if set, else the embedding program's default (see
@@ -270,8 +285,9 @@ var (
 	extraDataSources []func() datasource.DataSource
 )
 
+// Resources are served with their identity (framework.WithIdentity).
 func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
-	return append([]func() resource.Resource{
+	all := append([]func() resource.Resource{
 		NewOrganizationResource,
 		NewWorkspaceResource,
 		NewTeamResource,
@@ -279,6 +295,24 @@ func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
 		NewTeamMembershipResource,
 		NewWorkspaceMembershipResource,
 	}, extraResources...)
+	for i, f := range all {
+		all[i] = framework.WithIdentity(f)
+	}
+	return all
+}
+
+// ListResources find the objects that exist on the platform, for terraform query: one
+// per resource type, named after it (list.go).
+func (p *fleroProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewOrganizationList,
+		NewWorkspaceList,
+		NewTeamList,
+		NewOrganizationMembershipList,
+		NewTeamMembershipList,
+		NewWorkspaceMembershipList,
+		NewCredentialList,
+	}
 }
 
 func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSource {

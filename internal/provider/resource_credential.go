@@ -37,16 +37,11 @@ func init() {
 
 // NewCredentialResource is the flero_credential resource.
 func NewCredentialResource() resource.Resource {
-	return &credentialResource{WithImportByPrefixedID: framework.WithImportByPrefixedID{
-		Kind: "credential", Prefix: "cred_", Example: "cred_3f9a2c41d7e85b06a1c4f932",
-		Where: "Find it in the id field of GET /v1/workspaces/<workspace_id>/credentials (the credentials of that workspace " +
-			"that you can see), or, where Terraform already manages the credential, in its id attribute (terraform state show)",
-	}}
+	return &credentialResource{}
 }
 
 type credentialResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByPrefixedID
 }
 
 type credentialModel struct {
@@ -73,9 +68,10 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 		Description: "A credential: a third-party secret that workflows use. It lives in a home workspace and carries a scope " +
 			"(personal, workspace or organization) that says who may use it; changing the scope edits the credential in place " +
 			"(workflows reference it by id), and the plan warns who loses or gains it. " +
-			"The secret is write-only: give it exactly once, as data_wo with data_wo_version (never stored in the plan or the state), " +
-			"or as data (sensitive, kept in the state). It is never read back, so an imported credential's secret stays unmanaged " +
-			"until the configuration's data_wo_version (or data) is next applied, which sends it again: the first plan after an import shows that update.",
+			"The secret is write-only: give it once, as data_wo with data_wo_version (never stored in the plan or the state), " +
+			"or as data (sensitive, kept in the state); a new credential needs it. It is never read back, so an imported or adopted credential " +
+			"may leave both out: its secret then stays as it is on the platform and the plan is empty. Adding data_wo with a data_wo_version " +
+			"(or data) to an adopted credential sends the secret at the next apply: a rotation.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The credential's id (cred_…)."),
 			"workspace_id": schema.StringAttribute{
@@ -111,7 +107,7 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"data": schema.MapAttribute{
 				Description: "The secret, as a map of strings, for Terraform versions without write-only attributes. Sensitive, but kept in the state: " +
-					"prefer data_wo. Changing it sends the new secret (a rotation). Exactly one of data and data_wo. Not readable from the API: " +
+					"prefer data_wo. Changing it sends the new secret (a rotation). At most one of data and data_wo. Not readable from the API: " +
 					"after an import it is empty until the next apply sends it.",
 				ElementType: types.StringType,
 				Optional:    true,
@@ -120,7 +116,7 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"data_wo": schema.MapAttribute{
 				Description: "The secret, as a map of strings, write-only (Terraform >= 1.11): sent to Flero, never stored in the plan or the state. " +
-					"It is sent on create and whenever data_wo_version changes; changing data_wo alone does nothing. Exactly one of data and data_wo.",
+					"It is sent on create and whenever data_wo_version changes; changing data_wo alone does nothing. At most one of data and data_wo; a new credential needs one of them.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Sensitive:   true,
@@ -130,7 +126,8 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"data_wo_version": schema.Int64Attribute{
 				Description: "Version of data_wo, required with it. Change it (for example, increment it) to send data_wo again: that rotates the secret. " +
 					"After an import it is empty, so the first apply sends data_wo.",
-				Optional: true,
+				Optional:      true,
+				PlanModifiers: []planmodifier.Int64{secretOnCreate{}},
 			},
 			"owner_id": schema.StringAttribute{
 				Description:   "The user who created the credential (the provider's token).",
@@ -148,10 +145,11 @@ func (r *credentialResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
-// ConfigValidators: the secret is given exactly once, and data_wo with its version.
+// ConfigValidators: the secret is given at most once, and data_wo with its version. A
+// new credential must give it (secretOnCreate); an adopted one may leave it out.
 func (r *credentialResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("data"), path.MatchRoot("data_wo")),
+		resourcevalidator.Conflicting(path.MatchRoot("data"), path.MatchRoot("data_wo")),
 		resourcevalidator.RequiredTogether(path.MatchRoot("data_wo"), path.MatchRoot("data_wo_version")),
 	}
 }
@@ -383,3 +381,16 @@ func credentialPaths(writeOnly bool) framework.PathFunc {
 }
 
 func credentialName(name string) string { return fmt.Sprintf("credential %q", name) }
+
+// ImportState accepts its id (cred_…), <workspace_id>/<credential_name> or <organization>/<workspace_name>/<credential_name> (see credentialImportForms).
+func (r *credentialResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	credentialImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
+}
+
+// Identity is the credential's home workspace and id.
+func (r *credentialResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "workspace_id", Description: "The credential's home workspace (ws_…)."},
+		{Name: "id", Description: "The credential's id (cred_…)."},
+	}}
+}

@@ -231,8 +231,8 @@ func TestAccCredential_secretGivenOnce(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: env.ProviderFactories(),
 		Steps: withSecret(secret, []resource.TestStep{
-			{Config: cfg(""), PlanOnly: true, ExpectError: errorMatching("Exactly one of these attributes must be configured: [data,data_wo]")},
-			{Config: cfg(dataAttr() + dataWO(1)), PlanOnly: true, ExpectError: errorMatching("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [data,data_wo]")},
+			{Config: cfg(""), PlanOnly: true, ExpectError: errorMatching("A new credential needs its secret", "set data_wo with data_wo_version")},
+			{Config: cfg(dataAttr() + dataWO(1)), PlanOnly: true, ExpectError: errorMatching("Invalid Attribute Combination", "These attributes cannot be configured together: [data,data_wo]")},
 			{Config: cfg("  data_wo = { token = var.secret }\n"), PlanOnly: true, ExpectError: errorMatching("These attributes must be configured together: [data_wo,data_wo_version]")},
 			{Config: cfg("  data_wo = { \"bad key\" = var.secret }\n  data_wo_version = 1\n"), PlanOnly: true, ExpectError: errorMatching("invalid key")},
 		}),

@@ -153,22 +153,22 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	framework.AddDeleteError(&resp.Diagnostics, organizationName(state.Name.ValueString()), err)
 }
 
-// ImportState accepts the organization's id (org_…) or its name.
+// ImportState accepts the organization's id (org_…) or its name (organizationImportForms).
 func (r *organizationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	segs, err := organizationImportForms.Split("organization", req.ID)
+	if err == nil && len(segs) != 1 {
+		err = organizationImportForms.Error("organization", req.ID, `it has more than one part: write a "/" in the name as %2F`)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error())
+		return
+	}
 	if !r.Configured(&resp.Diagnostics) {
 		return
 	}
-	id := strings.TrimSpace(req.ID)
-	if id == "" {
-		resp.Diagnostics.AddError("Invalid import id", "Import an organization by its id (org_…) or its name.")
-		return
-	}
-	org, err := r.Client().Organizations.Get(ctx, id)
-	if framework.IsNotFound(err) {
-		org, err = r.Client().Organizations.GetByName(ctx, id)
-	}
+	org, err := resolveOrganization(ctx, r.Client(), segs[0])
 	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "import", fmt.Sprintf("organization %q (by id or name)", id), err)
+		framework.AddAPIError(&resp.Diagnostics, "import", fmt.Sprintf("organization %q (by id or name)", segs[0].Value), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), org.ID)...)
@@ -346,3 +346,10 @@ func organizationFromAPI(o *api.Organization) organizationModel {
 }
 
 func organizationName(name string) string { return fmt.Sprintf("organization %q", name) }
+
+// Identity is the organization's id.
+func (r *organizationResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "id", Description: "The organization's id (org_…)."},
+	}}
+}

@@ -47,8 +47,6 @@ type organizationMembershipModel struct {
 	Status         types.String `tfsdk:"status"`
 }
 
-const organizationMembershipImportFormat = "<organization_id>/<email>"
-
 func (r *organizationMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_organization_membership"
 }
@@ -189,28 +187,10 @@ func (r *organizationMembershipResource) Delete(ctx context.Context, req resourc
 	framework.AddDeleteError(&resp.Diagnostics, organizationMembershipName(state.Email.ValueString()), err)
 }
 
-// ImportState accepts <organization_id>/<email> (and <organization_id>/<user_id>).
+// ImportState accepts the organization (id or name) and the member (email or user id):
+// organizationMembershipImportForms.
 func (r *organizationMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, organizationMembershipImportFormat)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	if !r.Configured(&resp.Diagnostics) {
-		return
-	}
-	orgID, who := parts[0], parts[1]
-	var m *api.OrganizationMembership
-	if strings.Contains(who, "@") {
-		m, err = r.Client().OrganizationMemberships.GetByEmail(ctx, orgID, who)
-	} else {
-		m, err = r.Client().OrganizationMemberships.Get(ctx, orgID, who)
-	}
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "import", organizationMembershipName(who), err)
-		return
-	}
-	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, types.StringValue(m.Email)), m.Version)
+	organizationMembershipImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
 }
 
 // ModifyPlan refuses at plan time a membership change in an organization that uses
@@ -453,4 +433,12 @@ func isLastAdminRefusal(err error) bool {
 
 func organizationMembershipName(email string) string {
 	return fmt.Sprintf("organization membership of %q", email)
+}
+
+// Identity is the membership's two ends: the organization and the user.
+func (r *organizationMembershipResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The organization (org_…)."},
+		{Name: "user_id", Description: "The member (usr_…)."},
+	}}
 }

@@ -30,7 +30,6 @@ func NewTeamResource() resource.Resource { return &teamResource{} }
 
 type teamResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByID
 }
 
 type teamModel struct {
@@ -194,3 +193,16 @@ func teamFromAPI(w *api.Team) teamModel {
 }
 
 func teamName(name string) string { return fmt.Sprintf("team %q", name) }
+
+// ImportState accepts its id (team_…) or <organization>/<team_name> (see teamImportForms).
+func (r *teamResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	teamImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
+}
+
+// Identity is the team's organization and id.
+func (r *teamResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The team's organization (org_…)."},
+		{Name: "id", Description: "The team's id (team_…)."},
+	}}
+}

@@ -38,8 +38,6 @@ type teamMembershipModel struct {
 	UserID types.String `tfsdk:"user_id"`
 }
 
-const teamMembershipImportFormat = "<team_id>/<user_id>"
-
 func (r *teamMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_team_membership"
 }
@@ -109,18 +107,10 @@ func (r *teamMembershipResource) Delete(ctx context.Context, req resource.Delete
 	framework.AddDeleteError(&resp.Diagnostics, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
 }
 
-// ImportState accepts <team_id>/<user_id>.
+// ImportState accepts <team_id>/<user_id>, and the team and the user by name or email
+// (teamMembershipImportForms).
 func (r *teamMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := framework.ParseImportID(req.ID, teamMembershipImportFormat)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, teamMembershipModel{
-		ID:     types.StringValue(parts[0] + "/" + parts[1]),
-		TeamID: types.StringValue(parts[0]),
-		UserID: types.StringValue(parts[1]),
-	})...)
+	teamMembershipImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
 }
 
 // ModifyPlan checks at plan time that the token may manage the team's memberships
@@ -213,4 +203,12 @@ func teamMembershipFromAPI(m *api.TeamMembership) teamMembershipModel {
 
 func teamMembershipName(teamID, userID string) string {
 	return fmt.Sprintf("membership of user %s in team %s", userID, teamID)
+}
+
+// Identity is the membership's two ends: the team and the user.
+func (r *teamMembershipResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "team_id", Description: "The team (team_…)."},
+		{Name: "user_id", Description: "The member (usr_…)."},
+	}}
 }

@@ -31,7 +31,6 @@ func NewWorkspaceResource() resource.Resource { return &workspaceResource{} }
 
 type workspaceResource struct {
 	framework.ResourceWithConfigure
-	framework.WithImportByID
 }
 
 type workspaceModel struct {
@@ -237,3 +236,16 @@ func changedOnly(plan, state workspaceModel) workspaceModel {
 }
 
 func workspaceName(name string) string { return fmt.Sprintf("workspace %q", name) }
+
+// ImportState accepts its id (ws_…) or <organization>/<workspace_name> (see workspaceImportForms).
+func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	workspaceImport.importState(ctx, &r.ResourceWithConfigure, req, resp)
+}
+
+// Identity is the workspace's organization and id.
+func (r *workspaceResource) Identity() framework.Identity {
+	return framework.Identity{Attributes: []framework.IdentityAttribute{
+		{Name: "organization_id", Description: "The workspace's organization (org_…)."},
+		{Name: "id", Description: "The workspace's id (ws_…)."},
+	}}
+}

@@ -44,8 +44,6 @@ type workspaceMembershipModel struct {
 	Role        types.String `tfsdk:"role"`
 }
 
-const workspaceMembershipImportFormat = "<workspace_id>/<user|team>/<id>"
-
 func (r *workspaceMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_workspace_membership"
 }
@@ -166,38 +164,38 @@ func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.D
 	framework.AddDeleteError(&resp.Diagnostics, state.describe(), err)
 }
 
-// ImportState accepts <workspace_id>/user/<user_id> and <workspace_id>/team/<team_id>.
+// ImportState accepts the workspace (id, or organization and name) and the member (a
+// user by id or email, a team by id or name): workspaceMembershipImportForms.
 func (r *workspaceMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	wsID, principalType, principalID, err := parseWorkspaceMembershipID(req.ID)
+	ref, err := parseWorkspaceMembershipRef(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import id", err.Error())
 		return
 	}
+	wsID, principalID := ref.workspace[0].Value, ref.principal.Value
+	if !ref.byID() {
+		if !r.Configured(&resp.Diagnostics) {
+			return
+		}
+		wsID, principalID, err = ref.resolve(ctx, r.Client())
+		if err != nil {
+			framework.AddAPIError(&resp.Diagnostics, "import", fmt.Sprintf("workspace membership %q", req.ID), err)
+			return
+		}
+	}
 	m := workspaceMembershipModel{
-		ID:          types.StringValue(req.ID),
+		ID:          types.StringValue(wsID + "/" + ref.principalType + "/" + principalID),
 		WorkspaceID: types.StringValue(wsID),
 		UserID:      types.StringNull(),
 		TeamID:      types.StringNull(),
 		Role:        types.StringNull(),
 	}
-	if principalType == client.PrincipalUser {
+	if ref.principalType == client.PrincipalUser {
 		m.UserID = types.StringValue(principalID)
 	} else {
 		m.TeamID = types.StringValue(principalID)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
-}
-
-// parseWorkspaceMembershipID splits <workspace_id>/<user|team>/<id>.
-func parseWorkspaceMembershipID(id string) (workspaceID, principalType, principalID string, err error) {
-	parts, err := framework.ParseImportID(id, workspaceMembershipImportFormat)
-	if err != nil {
-		return "", "", "", err
-	}
-	if parts[1] != client.PrincipalUser && parts[1] != client.PrincipalTeam {
-		return "", "", "", fmt.Errorf("expected an import id of the form <workspace_id>/user/<user_id> or <workspace_id>/team/<team_id>, got %q", id)
-	}
-	return parts[0], parts[1], parts[2], nil
 }
 
 // ModifyPlan checks at plan time that the token may manage the workspace's memberships
@@ -350,4 +348,16 @@ func workspaceMembershipFromAPI(m *api.WorkspaceMembership) workspaceMembershipM
 		out.UserID = types.StringValue(m.PrincipalID)
 	}
 	return out
+}
+
+// Identity is the membership's two ends: the workspace and the user or the team.
+func (r *workspaceMembershipResource) Identity() framework.Identity {
+	return framework.Identity{
+		Attributes: []framework.IdentityAttribute{
+			{Name: "workspace_id", Description: "The workspace (ws_…)."},
+			{Name: "user_id", Description: "The member user (usr_…), for a user's membership.", Optional: true},
+			{Name: "team_id", Description: "The member team (team_…), for a team's membership.", Optional: true},
+		},
+		ExactlyOneOf: []string{"user_id", "team_id"},
+	}
 }

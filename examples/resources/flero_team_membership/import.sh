@@ -1,2 +1,7 @@
-# A team membership is imported as <team_id>/<user_id>.
-terraform import flero_team_membership.platform_bob team_4b2d9e7f1a6c3058e9d2b7a4/usr_7e3a1c9f5b2d8046a1e7c3f9
+# A team membership is imported as <team_id>/<user_id>, <team_id>/<email> or
+# <organization>/<team_name>/<email or user_id>.
+# Names are written as they are, except that a "/" in a name is written %2F and a "%"
+# is written %25 (percent-encoding; "+" may stay as it is). An import block can also
+# import by identity (Terraform >= 1.12): see the guide "Adopting an existing organization".
+terraform import flero_team_membership.platform_bob team_08971bfb36e26ec066a52fc6/usr_2cc6ba68b159f5f568a862b8
+terraform import flero_team_membership.platform_bob acme/platform/bob@acme.example
