@@ -41,7 +41,7 @@ func renderListDoc(ctx context.Context, l list.ListResource) (name, page string)
 	desc := sr.Schema.Description
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\npage_title: %q\nsubcategory: \"\"\ndescription: |-\n  %s\n---\n\n", name+" List Resource - flero", desc)
+	fmt.Fprintf(&b, "---\npage_title: %q\nsubcategory: %q\ndescription: |-\n  %s\n---\n\n", name+" List Resource - flero", listSubcategory(name), desc)
 	fmt.Fprintf(&b, "# %s (List Resource)\n\n%s\n\n", name, desc)
 	fmt.Fprintf(&b, "A list resource finds the `%s` objects that already exist on the platform, for "+
 		"`terraform query` (Terraform 1.14 or later; OpenTofu has no list resources). Each result carries "+
@@ -107,4 +107,18 @@ func TestListResourceDocs(t *testing.T) {
 			t.Errorf("%s is out of date (%v): run FLERO_UPDATE_LIST_DOCS=1 go test ./internal/provider -run TestListResourceDocs, then make generate", path, err)
 		}
 	}
+}
+
+// listSubcategory is the registry's subcategory of a list resource's page: its
+// resource type's.
+func listSubcategory(name string) string {
+	switch name {
+	case "flero_organization":
+		return "Organizations"
+	case "flero_workspace":
+		return "Workspaces"
+	case "flero_credential":
+		return "Credentials"
+	}
+	return "Teams & memberships"
 }

@@ -321,7 +321,12 @@ func (c *call) taken(kind rules.NameKind, parentID, value, exceptID string) erro
 	}
 	for _, n := range names {
 		if rules.SameName(n, value) {
-			return check(rules.CheckNameFree(kind, value, true))
+			v := rules.CheckNameFree(kind, value, true)
+			if n != value {
+				v.Message = strings.TrimSuffix(v.Message, ".") +
+					fmt.Sprintf(" (as %q, the same name in another Unicode normalisation).", n)
+			}
+			return check(v)
 		}
 	}
 	return nil

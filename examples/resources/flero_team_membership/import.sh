@@ -1,5 +1,5 @@
 # A team membership is imported as <team_id>/<user_id>, <team_id>/<email> or
-# <organization>/<team_name>/<email or user_id>.
+# <organization>/<team>/<email or user_id>.
 # Names are written as they are, except that a "/" in a name is written %2F and a "%"
 # is written %25 (percent-encoding; "+" may stay as it is). An import block can also
 # import by identity (Terraform >= 1.12): see the guide "Adopting an existing organization".
