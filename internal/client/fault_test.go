@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -343,5 +344,63 @@ func TestFaultsServerRestart(t *testing.T) {
 	t.Logf("%d creates across 3 restarts, server holds %d", n, len(teams))
 	if len(teams) != n {
 		t.Errorf("server holds %d teams for %d creates", len(teams), n)
+	}
+}
+
+// losingProxy forwards to the server and loses (drops the connection instead of
+// answering) the answers of the first `lose` fresh token mints; replays get through.
+func losingProxy(t *testing.T, target string, lose int) *httptest.Server {
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var lost atomic.Int64
+	p := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		rp.ServeHTTP(rec, r)
+		mint := r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/tokens") && rec.Code == http.StatusCreated
+		if mint && rec.Header().Get(api.HeaderIdempotentReplay) != "true" && lost.Add(1) <= int64(lose) {
+			panic(http.ErrAbortHandler) // committed, never answered
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+// A token whose answer was lost can never be used (its secret is shown once), so
+// CreateToken revokes it and mints another: every call returns a working token and no
+// unusable token is left; when every answer is lost, the call fails with
+// ErrTokenAlreadyIssued and leaves no token at all.
+func TestCreateTokenReplacesATokenWhoseAnswerWasLost(t *testing.T) {
+	ctx := context.Background()
+	srv := testserver.Start(t)
+	direct := newClient(t, srv.URL, srv.AdminToken)
+	for _, tc := range []struct {
+		lose      int
+		wantLive  int
+		wantError bool
+	}{{lose: 0, wantLive: 1}, {lose: 1, wantLive: 1}, {lose: 3, wantLive: 1}, {lose: 4, wantError: true}, {lose: 9, wantError: true}} {
+		user := must(direct.Admin.CreateUser(ctx, api.CreateUserRequest{Email: fmt.Sprintf("lose%d@example.com", tc.lose)}))
+		admin := faultyClient(t, losingProxy(t, srv.URL, tc.lose).URL, srv.AdminToken)
+		tok, err := admin.Admin.CreateToken(ctx, user.ID, api.CreateTokenRequest{Name: "ci"})
+		if tc.wantError {
+			if !errors.Is(err, client.ErrTokenAlreadyIssued) {
+				t.Errorf("%d answers lost: err = %v, want ErrTokenAlreadyIssued", tc.lose, err)
+			}
+		} else if err != nil || tok.Token == "" {
+			t.Errorf("%d answers lost: token %+v, err %v; want a token with its secret", tc.lose, tok, err)
+		} else if me, err := newClient(t, srv.URL, tok.Token).Me(ctx); err != nil || me.ID != user.ID {
+			t.Errorf("%d answers lost: the returned token does not work: %v", tc.lose, err)
+		}
+		live := must(direct.Tokens.List(ctx, user.ID))
+		if len(live) != tc.wantLive || (tc.wantLive == 1 && live[0].ID != tok.ID) {
+			t.Errorf("%d answers lost: live tokens %+v, want %d (the returned one); a lost one was left behind", tc.lose, live, tc.wantLive)
+		}
 	}
 }

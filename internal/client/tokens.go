@@ -8,10 +8,10 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
 
-// ErrTokenAlreadyIssued: a token creation was replayed (its first answer was lost); the
-// token exists, and its secret was shown once, in that lost answer. Revoke it
-// (Tokens.Revoke) and create another.
-var ErrTokenAlreadyIssued = errors.New("flero: the token was already issued and its secret is shown once; revoke it and create another")
+// ErrTokenAlreadyIssued: every answer of a token creation was lost, so nobody saw the
+// secret of the tokens it minted (a secret is shown once). CreateToken revoked them;
+// create the token again.
+var ErrTokenAlreadyIssued = errors.New("flero: the token's answer was lost and its secret is shown once; the minted token was revoked, create it again")
 
 // TokensService lists and revokes API tokens (GET /v1/tokens, DELETE /v1/tokens/{id}):
 // one's own, or any user's for a platform admin. Tokens are minted by

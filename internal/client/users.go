@@ -52,13 +52,26 @@ func (s *AdminService) CreateUser(ctx context.Context, req api.CreateUserRequest
 	return create[api.User](ctx, s.c, pathf("/v1/admin/users"), req)
 }
 
-// CreateToken mints an API token for a user. The token is in the answer only: when the
-// first answer was lost and a retry got the replay, the token exists but its secret is
-// gone, and CreateToken returns it (id, no secret) with ErrTokenAlreadyIssued.
+// CreateToken mints an API token for a user. The token is in the answer only. Each call
+// uses its own idempotency key, so a replay can only answer this call's own retry: the
+// token was minted but its one answer was lost on the way. That token can never be used
+// (nobody saw its secret), so CreateToken revokes it and mints another, up to
+// tokenRemints times; after that it revokes the last one too and returns it (id, no
+// secret) with ErrTokenAlreadyIssued. No token is left behind that nobody can use.
 func (s *AdminService) CreateToken(ctx context.Context, userID string, req api.CreateTokenRequest) (*api.Token, error) {
-	tok, err := create[api.Token](ctx, s.c, pathf("/v1/admin/users/%s/tokens", userID), req)
-	if err == nil && tok.AlreadyIssued {
-		return tok, fmt.Errorf("%w: token %s", ErrTokenAlreadyIssued, tok.ID)
+	for attempt := 0; ; attempt++ {
+		tok, err := create[api.Token](ctx, s.c, pathf("/v1/admin/users/%s/tokens", userID), req)
+		if err != nil || !tok.AlreadyIssued {
+			return tok, err
+		}
+		if err := s.c.Tokens.Revoke(ctx, tok.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return tok, fmt.Errorf("%w: token %s, and revoking it failed: %w", ErrTokenAlreadyIssued, tok.ID, err)
+		}
+		if attempt == tokenRemints {
+			return tok, fmt.Errorf("%w: token %s (revoked; every answer of %d mints was lost)", ErrTokenAlreadyIssued, tok.ID, tokenRemints+1)
+		}
 	}
-	return tok, err
 }
+
+// tokenRemints bounds how many times CreateToken replaces a token whose answer was lost.
+const tokenRemints = 3
