@@ -291,28 +291,23 @@ func testCredential(c *call) (*reply, error) {
 	return ok(res, 0)
 }
 
-// ---------------------------------------------------------------------------
-// Audit
+func ruleCred(cr store.Credential) rules.Credential {
+	return rules.Credential{Name: cr.Name, Scope: rules.Scope(cr.Scope), OwnerID: cr.OwnerID}
+}
 
-func listAuditEvents(c *call) (*reply, error) {
-	o, a, err := c.org(c.path("organization_id"))
+// credential loads a credential the caller sees (rule 4; others: 404), with the
+// caller's roles in its home workspace.
+func (c *call) credential(id string) (store.Credential, api.Organization, rules.Actor, error) {
+	cr, err := c.tx.Credential(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return cr, api.Organization{}, rules.Actor{}, notFound("Credential", id)
+	}
 	if err != nil {
-		return nil, err
+		return cr, api.Organization{}, rules.Actor{}, err
 	}
-	if err := check(rules.CheckManage(a, rules.ViewAuditLog)); err != nil {
-		return nil, err
+	o, a, err := c.orgRoles(cr.OrganizationID, cr.WorkspaceID)
+	if errors.Is(err, errInvisible) || (err == nil && !rules.CanSeeCredential(a, ruleCred(cr))) {
+		err = notFound("Credential", id)
 	}
-	f := store.AuditFilter{Action: c.query("action"), EntityType: c.query("entity_type"), EntityID: c.query("entity_id"),
-		WorkspaceID: c.query("workspace_id"), ActorID: c.query("actor_id")}
-	if s := c.query("since"); s != "" {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return nil, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "since must be an RFC 3339 time such as 2024-01-02T15:04:05Z.",
-				fields: []api.FieldError{{Path: "since", Message: "must be an RFC 3339 time"}}}
-		}
-		f.Since = t
-	}
-	return listWith(c, func(after int64, limit int) ([]api.AuditEvent, int64, error) {
-		return c.tx.ListAuditEvents(o.ID, f, after, limit)
-	})
+	return cr, o, a, err
 }

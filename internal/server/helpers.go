@@ -135,69 +135,6 @@ func actor(userID string, r store.Roles) rules.Actor {
 	}
 }
 
-// org loads an organization the caller belongs to (others: 404).
-func (c *call) org(id string) (api.Organization, rules.Actor, error) {
-	o, err := c.tx.Organization(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return o, rules.Actor{}, notFound("Organization", id)
-	}
-	if err != nil {
-		return o, rules.Actor{}, err
-	}
-	roles, err := c.tx.Roles(c.user.ID, o.ID, "")
-	if err != nil {
-		return o, rules.Actor{}, err
-	}
-	if !roles.OrgMember {
-		return o, rules.Actor{}, notFound("Organization", id)
-	}
-	return o, actor(c.user.ID, roles), nil
-}
-
-// workspace loads a workspace of an organization the caller belongs to, with the
-// caller's roles in it.
-func (c *call) workspace(id string) (api.Workspace, api.Organization, rules.Actor, error) {
-	ws, err := c.tx.Workspace(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return ws, api.Organization{}, rules.Actor{}, notFound("Workspace", id)
-	}
-	if err != nil {
-		return ws, api.Organization{}, rules.Actor{}, err
-	}
-	o, a, err := c.orgRoles(ws.OrganizationID, ws.ID)
-	if errors.Is(err, errInvisible) || (err == nil && !rules.CanSeeWorkspace(a)) {
-		err = workspaceNotFound(id)
-	}
-	return ws, o, a, err
-}
-
-// workspaceNotFound is the answer for a workspace that does not exist or that the
-// caller does not see (rule 10): the same words either way.
-func workspaceNotFound(id string) *apiError {
-	e := notFound("Workspace", id)
-	e.msg = fmt.Sprintf("Workspace %q was not found: it does not exist, or you are not assigned to it "+
-		"(organization members who are not organization admins see only the workspaces they are assigned to, directly or through a team).", id)
-	return e
-}
-
-// workspaceActors returns, for the caller in organization o (whose actor there is a),
-// its actor in each workspace of o: its own roles there folded in (rule 4 and 10).
-func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) rules.Actor, error) {
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
-	if err != nil {
-		return nil, err
-	}
-	actors := map[string]rules.Actor{}
-	return func(wsID string) rules.Actor {
-		if act, ok := actors[wsID]; ok {
-			return act
-		}
-		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
-		actors[wsID] = act
-		return act
-	}, nil
-}
-
 // seesMembersOf reports whether the caller, whose actor in organization orgID is a,
 // sees that organization's members (rule 10, rules.CanSeeOrganizationMember).
 func (c *call) seesMembersOf(orgID string, a rules.Actor, userID string) (bool, error) {
@@ -251,43 +188,6 @@ func (c *call) orgRoles(orgID, wsID string) (api.Organization, rules.Actor, erro
 		return o, rules.Actor{}, errInvisible
 	}
 	return o, actor(c.user.ID, roles), nil
-}
-
-// team loads a team of an organization the caller belongs to.
-func (c *call) team(id string) (api.Team, api.Organization, rules.Actor, error) {
-	t, err := c.tx.Team(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return t, api.Organization{}, rules.Actor{}, notFound("Team", id)
-	}
-	if err != nil {
-		return t, api.Organization{}, rules.Actor{}, err
-	}
-	o, a, err := c.orgRoles(t.OrganizationID, "")
-	if errors.Is(err, errInvisible) {
-		err = notFound("Team", id)
-	}
-	return t, o, a, err
-}
-
-func ruleCred(cr store.Credential) rules.Credential {
-	return rules.Credential{Name: cr.Name, Scope: rules.Scope(cr.Scope), OwnerID: cr.OwnerID}
-}
-
-// credential loads a credential the caller sees (rule 4; others: 404), with the
-// caller's roles in its home workspace.
-func (c *call) credential(id string) (store.Credential, api.Organization, rules.Actor, error) {
-	cr, err := c.tx.Credential(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return cr, api.Organization{}, rules.Actor{}, notFound("Credential", id)
-	}
-	if err != nil {
-		return cr, api.Organization{}, rules.Actor{}, err
-	}
-	o, a, err := c.orgRoles(cr.OrganizationID, cr.WorkspaceID)
-	if errors.Is(err, errInvisible) || (err == nil && !rules.CanSeeCredential(a, ruleCred(cr))) {
-		err = notFound("Credential", id)
-	}
-	return cr, o, a, err
 }
 
 // audit records an event in the caller's name.
