@@ -114,6 +114,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	authBurst := fs.Int("auth-failure-burst", int(envFloatOr("FLERO_AUTH_FAILURE_BURST", 30)), "failed authentications allowed at once per client address [FLERO_AUTH_FAILURE_BURST]")
 	maxConns := fs.Int("max-connections", int(envFloatOr("FLERO_MAX_CONNECTIONS", float64(server.DefaultHTTPLimits.MaxConnections))), "open connections at once; more wait to be accepted [FLERO_MAX_CONNECTIONS]")
 	bodyRead := fs.Duration("body-read-timeout", envDuration("FLERO_BODY_READ_TIMEOUT", server.DefaultBodyReadTimeout), "time allowed to send a request body; a slower client is cut off [FLERO_BODY_READ_TIMEOUT]")
+	inviteTTL := fs.Duration("invitation-ttl", envDuration("FLERO_INVITATION_TTL", rules.DefaultInvitationTTL), "how long an organization invitation can be accepted before it must be resent [FLERO_INVITATION_TTL]")
 	var f server.Faults
 	fs.Float64Var(&f.ErrorRate, "fault-error-rate", envFloat("FLERO_FAULT_ERROR_RATE"), "probability of an injected 503 [FLERO_FAULT_ERROR_RATE]")
 	fs.Float64Var(&f.RateLimitRate, "fault-rate-limit-rate", envFloat("FLERO_FAULT_RATE_LIMIT_RATE"), "probability of an injected 429 [FLERO_FAULT_RATE_LIMIT_RATE]")
@@ -172,7 +173,8 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	}
 
 	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst},
-		AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f})
+		AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f,
+		InvitationTTL: *inviteTTL})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Error("listen", "addr", *addr, "error", err.Error())

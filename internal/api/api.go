@@ -167,6 +167,11 @@ type OrganizationMembership struct {
 	Status         string    `json:"status"` // invited | active
 	Version        int64     `json:"version"`
 	CreatedAt      time.Time `json:"created_at"`
+	// InvitedAt is when the invitation was (last) sent; nil for an organization's
+	// creator, who was never invited. InvitationExpiresAt is when it stops being
+	// acceptable: present while the membership is invited (rules.InvitationExpired).
+	InvitedAt           *time.Time `json:"invited_at,omitempty"`
+	InvitationExpiresAt *time.Time `json:"invitation_expires_at,omitempty"`
 }
 
 // CreateOrganizationMembershipRequest is POST /v1/organizations/{id}/memberships: it
@@ -322,14 +327,16 @@ type UpdateCredentialRequest struct {
 type RecordUseRequest struct {
 	Workflow    string `json:"workflow"`
 	WorkspaceID string `json:"workspace_id"`
+	RunID       string `json:"run_id,omitempty"` // the workflow's run, when known
 }
 
 // CredentialUsage is one row of GET /v1/credentials/{id}/usage?since_days=30: uses
-// aggregated by workspace, workflow and user.
+// aggregated by workspace, workflow, run and user.
 type CredentialUsage struct {
 	WorkspaceID   string    `json:"workspace_id"`
 	WorkspaceName string    `json:"workspace_name"`
 	Workflow      string    `json:"workflow"`
+	RunID         string    `json:"run_id,omitempty"` // "" for uses recorded without a run
 	UserID        string    `json:"user_id"`
 	Uses          int       `json:"uses"`
 	LastUsedAt    time.Time `json:"last_used_at"`
@@ -355,6 +362,7 @@ type CredentialTestResult struct {
 type AuditEvent struct {
 	ID             string            `json:"id"`
 	ActorID        string            `json:"actor_id"`
+	ActorEmail     string            `json:"actor_email,omitempty"` // the actor's email when the actor is a user
 	Action         string            `json:"action"`      // created | updated | deleted | used | …
 	EntityType     string            `json:"entity_type"` // organization | workspace | credential | …
 	EntityID       string            `json:"entity_id"`

@@ -32,6 +32,7 @@ var Routes = []Route{
 	{"GET", "/v1/organizations/{organization_id}/memberships"}, // ?email=
 	{"POST", "/v1/organizations/{organization_id}/memberships"},
 	{"GET", "/v1/organizations/{organization_id}/memberships/{user_id}"},
+	{"POST", "/v1/organizations/{organization_id}/memberships/{user_id}/resend-invitation"}, // a pending invitation only
 	{"PATCH", "/v1/organizations/{organization_id}/memberships/{user_id}"},
 	{"DELETE", "/v1/organizations/{organization_id}/memberships/{user_id}"},
 
@@ -65,8 +66,8 @@ var Routes = []Route{
 	{"PATCH", "/v1/credentials/{credential_id}"},
 	{"DELETE", "/v1/credentials/{credential_id}"},
 	{"POST", "/v1/credentials/{credential_id}/uses"},
-	{"GET", "/v1/credentials/{credential_id}/usage"}, // ?since_days= (default 30)
+	{"GET", "/v1/credentials/{credential_id}/usage"}, // ?since_days= (default 30)&by_run=
 	{"POST", "/v1/credentials/{credential_id}/test"},
 
-	{"GET", "/v1/organizations/{organization_id}/audit-events"}, // ?action=&entity_type=&entity_id=&workspace_id=&actor_id=&since=
+	{"GET", "/v1/organizations/{organization_id}/audit-events"}, // ?action=&entity_type=&entity_id=&workspace_id=&actor_id=&email=&since=
 }

@@ -18,7 +18,7 @@ func listAuditEvents(c *call) (*reply, error) {
 		return nil, err
 	}
 	f := store.AuditFilter{Action: c.query("action"), EntityType: c.query("entity_type"), EntityID: c.query("entity_id"),
-		WorkspaceID: c.query("workspace_id"), ActorID: c.query("actor_id")}
+		WorkspaceID: c.query("workspace_id"), ActorID: c.query("actor_id"), ActorEmail: rules.NormalizeEmail(c.query("email"))}
 	if s := c.query("since"); s != "" {
 		t, err := time.Parse(time.RFC3339Nano, s)
 		if err != nil {

@@ -210,6 +210,9 @@ func recordCredentialUse(c *call) (*reply, error) {
 		return nil, err
 	}
 	vs := []*rules.Violation{rules.ValidateWorkflow("workflow", req.Workflow)}
+	if req.RunID != "" {
+		vs = append(vs, rules.ValidateWorkflow("run_id", req.RunID))
+	}
 	if req.WorkspaceID == "" {
 		vs = append(vs, &rules.Violation{Field: "workspace_id", Message: "workspace_id is required."})
 	}
@@ -239,10 +242,14 @@ func recordCredentialUse(c *call) (*reply, error) {
 	if err := check(rules.CheckCredentialActive(cr.Name, rules.CredentialStatus(cr.Status))); err != nil {
 		return nil, err
 	}
-	if err := c.tx.InsertCredentialUse(cr.ID, ws.ID, req.Workflow, c.user.ID); err != nil {
+	if err := c.tx.InsertCredentialUse(cr.ID, ws.ID, req.Workflow, req.RunID, c.user.ID); err != nil {
 		return nil, err
 	}
-	if err := c.audit("used", "credential", cr.ID, o.ID, ws.ID, map[string]string{"workflow": req.Workflow}); err != nil {
+	details := map[string]string{"workflow": req.Workflow}
+	if req.RunID != "" {
+		details["run_id"] = req.RunID
+	}
+	if err := c.audit("used", "credential", cr.ID, o.ID, ws.ID, details); err != nil {
 		return nil, err
 	}
 	return noContent()
@@ -262,7 +269,14 @@ func credentialUsage(c *call) (*reply, error) {
 		}
 		days = n
 	}
-	items, err := c.tx.CredentialUsage(cr.ID, time.Now().Add(-time.Duration(days)*24*time.Hour))
+	byRun := false
+	if s := c.query("by_run"); s != "" {
+		if byRun, err = strconv.ParseBool(s); err != nil {
+			return nil, &apiError{status: http.StatusBadRequest, code: api.CodeBadRequest, msg: "by_run must be true or false.",
+				fields: []api.FieldError{{Path: "by_run", Message: "must be true or false"}}}
+		}
+	}
+	items, err := c.tx.CredentialUsage(cr.ID, time.Now().Add(-time.Duration(days)*24*time.Hour), byRun)
 	if err != nil {
 		return nil, err
 	}

@@ -86,6 +86,7 @@ func createOrgMembership(c *call) (*reply, error) {
 		return nil, err
 	}
 	m := api.OrganizationMembership{OrganizationID: o.ID, UserID: u.ID, Email: u.Email, Role: req.Role, Status: u.Status}
+	c.invite(&m)
 	if err := c.tx.InsertOrganizationMembership(&m); err != nil {
 		return nil, err
 	}

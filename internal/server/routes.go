@@ -21,6 +21,7 @@ func endpoints() map[string]endpoint {
 		"GET /v1/organizations/{organization_id}/memberships":              {mode: modeRead, fn: listOrgMemberships},
 		"POST /v1/organizations/{organization_id}/memberships":             {mode: modeCreate, fn: createOrgMembership},
 		"GET /v1/organizations/{organization_id}/memberships/{user_id}":    {mode: modeRead, fn: getOrgMembership},
+		"POST /v1/organizations/{organization_id}/memberships/{user_id}/resend-invitation": {mode: modeWrite, fn: resendInvitation},
 		"PATCH /v1/organizations/{organization_id}/memberships/{user_id}":  {mode: modeWrite, fn: updateOrgMembership},
 		"DELETE /v1/organizations/{organization_id}/memberships/{user_id}": {mode: modeWrite, fn: deleteOrgMembership},
 

@@ -48,6 +48,9 @@ type Options struct {
 	// Counters, when set, survive a restart (the test server shares them).
 	Counters     *Counters
 	MaxBodyBytes int64
+	// InvitationTTL is how long an organization invitation can be accepted (zero:
+	// rules.DefaultInvitationTTL, 7 days).
+	InvitationTTL time.Duration
 }
 
 // Server serves the API. It is an http.Handler.
@@ -60,21 +63,24 @@ type Server struct {
 	limiter  *limiter
 	faults   atomic.Pointer[Faults]
 	maxBody  int64
-	auth     authCache
-	used     lastUse
-	authFail *limiter
-	bodyRead time.Duration
+	// inviteTTL is Options.InvitationTTL (zero: the default), changed by
+	// SetInvitationTTL.
+	inviteTTL atomic.Int64
+	auth      authCache
+	used      lastUse
+	authFail  *limiter
+	bodyRead  time.Duration
 }
 
 // New builds a server over an open store.
 func New(opts Options) *Server {
 	s := &Server{
-		store:    opts.Store,
-		log:      opts.Logger,
-		mux:      http.NewServeMux(),
-		paths:    http.NewServeMux(),
-		counters: opts.Counters,
-		maxBody:  opts.MaxBodyBytes,
+		store:     opts.Store,
+		log:       opts.Logger,
+		mux:       http.NewServeMux(),
+		paths:     http.NewServeMux(),
+		counters:  opts.Counters,
+		maxBody:   opts.MaxBodyBytes,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -97,6 +103,7 @@ func New(opts Options) *Server {
 	}
 	f := opts.Faults
 	s.faults.Store(&f)
+	s.inviteTTL.Store(int64(opts.InvitationTTL))
 
 	eps := endpoints()
 	seenPath := map[string]bool{}

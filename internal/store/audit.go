@@ -7,13 +7,17 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
 
-const auditCols = `seq, id, actor_id, action, entity_type, entity_id, org_id, workspace_id, time, details`
+const auditCols = `seq, id, actor_id, action, entity_type, entity_id, org_id, workspace_id, time, details, actor_email`
+
+// auditFrom gives each event its actor's email ("" when the actor is no user); wrapped
+// so that listPage's "seq" is not ambiguous.
+const auditFrom = ` FROM (SELECT a.*, coalesce(u.email, '') AS actor_email FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id) `
 
 func scanAudit(r scanner) (api.AuditEvent, int64, error) {
 	var e api.AuditEvent
 	var seq, tm int64
 	var details string
-	err := r.Scan(&seq, &e.ID, &e.ActorID, &e.Action, &e.EntityType, &e.EntityID, &e.OrganizationID, &e.WorkspaceID, &tm, &details)
+	err := r.Scan(&seq, &e.ID, &e.ActorID, &e.Action, &e.EntityType, &e.EntityID, &e.OrganizationID, &e.WorkspaceID, &tm, &details, &e.ActorEmail)
 	e.Time = toTime(tm)
 	if err == nil && details != "" {
 		err = json.Unmarshal([]byte(details), &e.Details)
@@ -37,17 +41,19 @@ func (t *Tx) InsertAuditEvent(e *api.AuditEvent) error {
 	return err
 }
 
-// AuditFilter narrows an audit listing; empty fields match everything.
+// AuditFilter narrows an audit listing; empty fields match everything. ActorEmail is
+// normalised (rules.NormalizeEmail).
 type AuditFilter struct {
-	Action, EntityType, EntityID, WorkspaceID, ActorID string
-	Since                                              time.Time
+	Action, EntityType, EntityID, WorkspaceID, ActorID, ActorEmail string
+	Since                                                          time.Time
 }
 
 // ListAuditEvents lists an organization's events, oldest first.
 func (t *Tx) ListAuditEvents(orgID string, f AuditFilter, after int64, limit int) ([]api.AuditEvent, int64, error) {
-	q := `SELECT ` + auditCols + ` FROM audit_events WHERE org_id = ?`
+	q := `SELECT ` + auditCols + auditFrom + `WHERE org_id = ?`
 	args := []any{orgID}
-	for _, c := range []struct{ col, v string }{{"action", f.Action}, {"entity_type", f.EntityType}, {"entity_id", f.EntityID}, {"workspace_id", f.WorkspaceID}, {"actor_id", f.ActorID}} {
+	for _, c := range []struct{ col, v string }{{"action", f.Action}, {"entity_type", f.EntityType}, {"entity_id", f.EntityID},
+		{"workspace_id", f.WorkspaceID}, {"actor_id", f.ActorID}, {"actor_email", f.ActorEmail}} {
 		if c.v != "" {
 			q += ` AND ` + c.col + ` = ?`
 			args = append(args, c.v)

@@ -122,20 +122,25 @@ func (t *Tx) CredentialNamesInWorkspace(wsID string) ([]string, error) {
 	return t.strings(`SELECT name FROM credentials WHERE workspace_id = ? ORDER BY name`, wsID)
 }
 
-// InsertCredentialUse records that a workflow used a credential.
-func (t *Tx) InsertCredentialUse(credID, wsID, workflow, userID string) error {
-	_, err := t.exec(`INSERT INTO credential_uses (credential_id, workspace_id, workflow, user_id, used_at) VALUES (?,?,?,?,?)`, credID, wsID, workflow, userID, now())
+// InsertCredentialUse records that a workflow (in its run runID, "" when unknown) used
+// a credential.
+func (t *Tx) InsertCredentialUse(credID, wsID, workflow, runID, userID string) error {
+	_, err := t.exec(`INSERT INTO credential_uses (credential_id, workspace_id, workflow, run_id, user_id, used_at) VALUES (?,?,?,?,?,?)`, credID, wsID, workflow, runID, userID, now())
 	return err
 }
 
 // CredentialUsage aggregates a credential's uses since a time by workspace, workflow
-// and user, with workspace names.
-func (t *Tx) CredentialUsage(credID string, since time.Time) ([]api.CredentialUsage, error) {
-	rows, err := t.query(`SELECT u.workspace_id, coalesce(w.name, ''), u.workflow, u.user_id, count(*), max(u.used_at)
+// and user (and run, when byRun), with workspace names.
+func (t *Tx) CredentialUsage(credID string, since time.Time, byRun bool) ([]api.CredentialUsage, error) {
+	run, group := `''`, ``
+	if byRun {
+		run, group = `u.run_id`, `, u.run_id`
+	}
+	rows, err := t.query(`SELECT u.workspace_id, coalesce(w.name, ''), u.workflow, `+run+`, u.user_id, count(*), max(u.used_at)
 		FROM credential_uses u LEFT JOIN workspaces w ON w.id = u.workspace_id
 		WHERE u.credential_id = ? AND u.used_at >= ?
-		GROUP BY u.workspace_id, u.workflow, u.user_id
-		ORDER BY 2, 3, 4`, credID, since.UnixNano())
+		GROUP BY u.workspace_id, u.workflow, u.user_id`+group+`
+		ORDER BY 2, 3, 4, 5`, credID, since.UnixNano())
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +149,7 @@ func (t *Tx) CredentialUsage(credID string, since time.Time) ([]api.CredentialUs
 	for rows.Next() {
 		var u api.CredentialUsage
 		var last int64
-		if err := rows.Scan(&u.WorkspaceID, &u.WorkspaceName, &u.Workflow, &u.UserID, &u.Uses, &last); err != nil {
+		if err := rows.Scan(&u.WorkspaceID, &u.WorkspaceName, &u.Workflow, &u.RunID, &u.UserID, &u.Uses, &last); err != nil {
 			return nil, err
 		}
 		u.LastUsedAt = toTime(last)

@@ -4,15 +4,16 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
 
-const orgMemberCols = `m.seq, m.org_id, m.user_id, u.email, m.role, m.status, m.version, m.created_at`
+const orgMemberCols = `m.seq, m.org_id, m.user_id, u.email, m.role, m.status, m.version, m.created_at, m.invited_at, m.invitation_expires_at`
 
 const orgMemberFrom = ` FROM org_memberships m JOIN users u ON u.id = m.user_id `
 
 func scanOrgMember(r scanner) (api.OrganizationMembership, int64, error) {
 	var m api.OrganizationMembership
-	var seq, c int64
-	err := r.Scan(&seq, &m.OrganizationID, &m.UserID, &m.Email, &m.Role, &m.Status, &m.Version, &c)
+	var seq, c, invited, expires int64
+	err := r.Scan(&seq, &m.OrganizationID, &m.UserID, &m.Email, &m.Role, &m.Status, &m.Version, &c, &invited, &expires)
 	m.CreatedAt = toTime(c)
+	m.InvitedAt, m.InvitationExpiresAt = optTimePtr(invited), optTimePtr(expires)
 	return m, seq, err
 }
 
@@ -21,11 +22,12 @@ func (t *Tx) OrganizationMembership(orgID, userID string) (api.OrganizationMembe
 	return one(t, `SELECT `+orgMemberCols+orgMemberFrom+`WHERE m.org_id = ? AND m.user_id = ?`, scanOrgMember, orgID, userID)
 }
 
-// InsertOrganizationMembership creates a membership (version and time set here).
+// InsertOrganizationMembership creates a membership (version and time set here; the
+// invitation's times, when set, as given).
 func (t *Tx) InsertOrganizationMembership(m *api.OrganizationMembership) error {
 	m.Version, m.CreatedAt = 1, toTime(now())
-	_, err := t.exec(`INSERT INTO org_memberships (org_id, user_id, role, status, version, created_at) VALUES (?,?,?,?,?,?)`,
-		m.OrganizationID, m.UserID, m.Role, m.Status, m.Version, m.CreatedAt.UnixNano())
+	_, err := t.exec(`INSERT INTO org_memberships (org_id, user_id, role, status, version, created_at, invited_at, invitation_expires_at) VALUES (?,?,?,?,?,?,?,?)`,
+		m.OrganizationID, m.UserID, m.Role, m.Status, m.Version, m.CreatedAt.UnixNano(), optNanos(m.InvitedAt), optNanos(m.InvitationExpiresAt))
 	return err
 }
 

@@ -163,6 +163,13 @@ ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
 ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;   -- 0: never
 ALTER TABLE tokens ADD COLUMN last_used_at INTEGER NOT NULL DEFAULT 0; -- 0: never used
 `,
+	// 3 (day2): pending invitations get their time and expiry; a credential use names its run.
+	`
+ALTER TABLE org_memberships ADD COLUMN invited_at INTEGER NOT NULL DEFAULT 0;            -- 0: never invited (an organization's creator)
+ALTER TABLE org_memberships ADD COLUMN invitation_expires_at INTEGER NOT NULL DEFAULT 0; -- 0: no invitation
+UPDATE org_memberships SET invited_at = created_at, invitation_expires_at = created_at + 604800000000000 WHERE status = 'invited';
+ALTER TABLE credential_uses ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

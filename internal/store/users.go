@@ -54,12 +54,14 @@ func (t *Tx) InsertUser(email, name, status string, platformAdmin bool) (User, e
 	return u, err
 }
 
-// ActivateUser marks a user and their organization memberships active.
+// ActivateUser marks a user active and accepts their pending invitations that have not
+// expired (an expired one stays invited until it is resent: rules.InvitationExpired).
 func (t *Tx) ActivateUser(id string) error {
 	if _, err := t.exec(`UPDATE users SET status = 'active' WHERE id = ?`, id); err != nil {
 		return err
 	}
-	_, err := t.exec(`UPDATE org_memberships SET status = 'active', version = version + 1 WHERE user_id = ? AND status <> 'active'`, id)
+	_, err := t.exec(`UPDATE org_memberships SET status = 'active', version = version + 1
+		WHERE user_id = ? AND status <> 'active' AND (invitation_expires_at = 0 OR invitation_expires_at > ?)`, id, now())
 	return err
 }
 

@@ -48,6 +48,7 @@ type options struct {
 	authFailure server.RateLimit
 	bodyRead    time.Duration
 	http        server.HTTPLimits
+	inviteTTL   time.Duration
 }
 
 // Option configures Start.
@@ -72,6 +73,10 @@ func WithBodyReadTimeout(d time.Duration) Option { return func(o *options) { o.b
 // WithHTTPLimits sets the HTTP server's timeouts and connection cap (zero fields: the
 // defaults of server.DefaultHTTPLimits).
 func WithHTTPLimits(l server.HTTPLimits) Option { return func(o *options) { o.http = l } }
+
+// WithInvitationTTL sets how long organization invitations can be accepted (default
+// rules.DefaultInvitationTTL); Server.SetInvitationTTL changes it while the server runs.
+func WithInvitationTTL(d time.Duration) Option { return func(o *options) { o.inviteTTL = d } }
 
 // Start runs a server on a fresh database until the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -106,7 +111,7 @@ func (s *Server) start(ln net.Listener) error {
 	}
 	ln = &holdingListener{Listener: ln, s: s}
 	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, AuthFailureLimit: s.opts.authFailure,
-		BodyReadTimeout: s.opts.bodyRead, Faults: s.opts.faults, Counters: s.counters})
+		BodyReadTimeout: s.opts.bodyRead, Faults: s.opts.faults, Counters: s.counters, InvitationTTL: s.opts.inviteTTL})
 	hs := server.NewHTTPServer(srv, s.opts.http, nil)
 	ln = server.LimitListener(ln, s.opts.http.MaxConnections)
 	done := make(chan struct{})
@@ -210,6 +215,15 @@ func (s *Server) SetFaults(f server.Faults) {
 	defer s.mu.Unlock()
 	s.opts.faults = f
 	s.srv.SetFaults(f)
+}
+
+// SetInvitationTTL changes how long the invitations the running server sends from now
+// on can be accepted (a nanosecond: an invitation that has expired once sent).
+func (s *Server) SetInvitationTTL(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.inviteTTL = d
+	s.srv.SetInvitationTTL(d)
 }
 
 // Requests is how many requests matched a route of api.Routes, e.g.
