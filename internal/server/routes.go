@@ -18,12 +18,12 @@ func endpoints() map[string]endpoint {
 		"PATCH /v1/organizations/{organization_id}":  {mode: modeWrite, fn: updateOrganization},
 		"DELETE /v1/organizations/{organization_id}": {mode: modeWrite, fn: deleteOrganization},
 
-		"GET /v1/organizations/{organization_id}/memberships":              {mode: modeRead, fn: listOrgMemberships},
-		"POST /v1/organizations/{organization_id}/memberships":             {mode: modeCreate, fn: createOrgMembership},
-		"GET /v1/organizations/{organization_id}/memberships/{user_id}":    {mode: modeRead, fn: getOrgMembership},
+		"GET /v1/organizations/{organization_id}/memberships":                              {mode: modeRead, fn: listOrgMemberships},
+		"POST /v1/organizations/{organization_id}/memberships":                             {mode: modeCreate, fn: createOrgMembership},
+		"GET /v1/organizations/{organization_id}/memberships/{user_id}":                    {mode: modeRead, fn: getOrgMembership},
 		"POST /v1/organizations/{organization_id}/memberships/{user_id}/resend-invitation": {mode: modeWrite, fn: resendInvitation},
-		"PATCH /v1/organizations/{organization_id}/memberships/{user_id}":  {mode: modeWrite, fn: updateOrgMembership},
-		"DELETE /v1/organizations/{organization_id}/memberships/{user_id}": {mode: modeWrite, fn: deleteOrgMembership},
+		"PATCH /v1/organizations/{organization_id}/memberships/{user_id}":                  {mode: modeWrite, fn: updateOrgMembership},
+		"DELETE /v1/organizations/{organization_id}/memberships/{user_id}":                 {mode: modeWrite, fn: deleteOrgMembership},
 
 		"GET /v1/organizations/{organization_id}/workspaces":  {mode: modeRead, fn: listWorkspaces},
 		"POST /v1/organizations/{organization_id}/workspaces": {mode: modeCreate, fn: createWorkspace},

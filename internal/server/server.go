@@ -75,12 +75,12 @@ type Server struct {
 // New builds a server over an open store.
 func New(opts Options) *Server {
 	s := &Server{
-		store:     opts.Store,
-		log:       opts.Logger,
-		mux:       http.NewServeMux(),
-		paths:     http.NewServeMux(),
-		counters:  opts.Counters,
-		maxBody:   opts.MaxBodyBytes,
+		store:    opts.Store,
+		log:      opts.Logger,
+		mux:      http.NewServeMux(),
+		paths:    http.NewServeMux(),
+		counters: opts.Counters,
+		maxBody:  opts.MaxBodyBytes,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
