@@ -19,6 +19,7 @@ type AuditListOptions struct {
 	EntityID    string
 	WorkspaceID string
 	ActorID     string
+	Email       string // the actor's email (case-insensitive)
 	Since       time.Time
 }
 
@@ -26,7 +27,7 @@ func (o AuditListOptions) query() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{
 		"action": o.Action, "entity_type": o.EntityType, "entity_id": o.EntityID,
-		"workspace_id": o.WorkspaceID, "actor_id": o.ActorID,
+		"workspace_id": o.WorkspaceID, "actor_id": o.ActorID, "email": o.Email,
 	} {
 		if v != "" {
 			q.Set(k, v)
