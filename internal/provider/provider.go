@@ -322,5 +322,6 @@ func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSou
 		NewTeamDataSource,
 		NewUserDataSource,
 		NewCurrentUserDataSource,
+		NewCredentialUsageDataSource,
 	}, extraDataSources...)
 }
