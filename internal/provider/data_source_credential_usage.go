@@ -44,7 +44,9 @@ func (d *credentialUsageDataSource) Metadata(_ context.Context, req datasource.M
 }
 
 func (d *credentialUsageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute { return schema.StringAttribute{Description: desc, Computed: true} }
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Description: desc, Computed: true}
+	}
 	resp.Schema = schema.Schema{
 		Description: "Reads who used a credential recently, by workspace, workflow and run, as the platform's audit log " +
 			"records every use. Meant for check blocks: assert, for example, that no workflow of a workspace used a " +
