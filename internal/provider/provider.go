@@ -323,5 +323,6 @@ func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSou
 		NewUserDataSource,
 		NewCurrentUserDataSource,
 		NewCredentialUsageDataSource,
+		NewAuditEventsDataSource,
 	}, extraDataSources...)
 }
