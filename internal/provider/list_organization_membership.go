@@ -36,7 +36,7 @@ func NewOrganizationMembershipList() list.ListResource {
 			return matches(f.Role, m.Role)
 		},
 		model: func(m api.OrganizationMembership) any {
-			return organizationMembershipFromAPI(&m, types.StringNull())
+			return withInvitation(organizationMembershipFromAPI(&m, types.StringNull()), &m, types.BoolNull())
 		},
 		display: func(m api.OrganizationMembership) string { return m.Email + " (" + m.Role + ")" },
 	}

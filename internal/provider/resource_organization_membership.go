@@ -45,6 +45,10 @@ type organizationMembershipModel struct {
 	Role           types.String `tfsdk:"role"`
 	UserID         types.String `tfsdk:"user_id"`
 	Status         types.String `tfsdk:"status"`
+	// Pending invitation (resource_organization_membership_invitation.go).
+	InvitedAt           types.String `tfsdk:"invited_at"`
+	InvitationExpiresAt types.String `tfsdk:"invitation_expires_at"`
+	ResendExpired       types.Bool   `tfsdk:"resend_expired"`
 }
 
 func (r *organizationMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -91,6 +95,7 @@ func (r *organizationMembershipResource) Schema(_ context.Context, _ resource.Sc
 			},
 		},
 	}
+	invitationAttributes(resp.Schema.Attributes)
 }
 
 func (r *organizationMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -109,7 +114,7 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		return
 	}
 	r.Run().RecordOrganizationMembership(m)
-	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, plan.Email), m.Version)
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, withInvitation(organizationMembershipFromAPI(m, plan.Email), m, plan.ResendExpired), m.Version)
 }
 
 func (r *organizationMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -121,7 +126,9 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 
 	r.Run().NoteAdminRefreshed(state.OrganizationID.ValueString(), state.UserID.ValueString())
 	m, err := r.Run().ReadOrganizationMembership(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString())
-	framework.ReadState(ctx, resp, organizationMembershipName(state.Email.ValueString()), err, func() (any, int64) { return organizationMembershipFromAPI(m, state.Email), m.Version })
+	framework.ReadState(ctx, resp, organizationMembershipName(state.Email.ValueString()), err, func() (any, int64) {
+		return withInvitation(organizationMembershipFromAPI(m, state.Email), m, state.ResendExpired), m.Version
+	})
 	if err == nil {
 		// Terraform refreshes the organization before the memberships that refer to it.
 		r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, r.Run().Refreshed(state.OrganizationID.ValueString()))
@@ -146,21 +153,31 @@ func (r *organizationMembershipResource) Update(ctx context.Context, req resourc
 	}
 	orgID, userID := state.OrganizationID.ValueString(), state.UserID.ValueString()
 
-	if plan.Role.Equal(state.Role) {
-		// Only the email's case changed: nothing to send, keep the configuration's spelling.
-		plan.Status = state.Status
+	if plan.Role.Equal(state.Role) && !resendPlanned(plan) {
+		// Only the email's case (or resend_expired) changed: nothing to send, keep the
+		// configuration's spelling.
+		plan.Status, plan.InvitedAt, plan.InvitationExpiresAt = state.Status, state.InvitedAt, state.InvitationExpiresAt
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	m, err := r.Client().OrganizationMemberships.Update(ctx, orgID, userID, api.UpdateOrganizationMembershipRequest{
-		Role: framework.ChangedString(plan.Role, state.Role),
-	}, opts)
-	r.Run().ForgetOrganizationMembership(orgID, userID)
-	if err != nil {
-		framework.AddAPIError(&resp.Diagnostics, "update", organizationMembershipName(state.Email.ValueString()), err)
-		return
+	var m *api.OrganizationMembership
+	if !plan.Role.Equal(state.Role) {
+		var err error
+		m, err = r.Client().OrganizationMemberships.Update(ctx, orgID, userID, api.UpdateOrganizationMembershipRequest{
+			Role: framework.ChangedString(plan.Role, state.Role),
+		}, opts)
+		r.Run().ForgetOrganizationMembership(orgID, userID)
+		if err != nil {
+			framework.AddAPIError(&resp.Diagnostics, "update", organizationMembershipName(state.Email.ValueString()), err)
+			return
+		}
 	}
-	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationMembershipFromAPI(m, plan.Email), m.Version)
+	if resendPlanned(plan) {
+		if m = r.resend(ctx, &resp.Diagnostics, orgID, userID, state.Email.ValueString()); m == nil {
+			return
+		}
+	}
+	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, withInvitation(organizationMembershipFromAPI(m, plan.Email), m, plan.ResendExpired), m.Version)
 }
 
 func (r *organizationMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -198,6 +215,7 @@ func (r *organizationMembershipResource) ImportState(ctx context.Context, req re
 // token may not manage (rule 6), and the removal or demotion of the organization's last
 // admin (rule 6, counting the other admins this plan removes or demotes).
 func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planResend(ctx, req, resp)
 	change := framework.ChangeOf(req, resp)
 	if change == framework.NoChange || r.Run() == nil {
 		return
@@ -208,7 +226,7 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 		return
 	}
 	if change == framework.Update && plan.Role.Equal(state.Role) {
-		return // a change of the email's case only: nothing reaches the API
+		return // a change of the email's case or a resend only: no role changes
 	}
 	if promotes(change, plan, state) && !plan.OrganizationID.IsUnknown() {
 		who := plan.UserID.ValueString()
