@@ -28,11 +28,15 @@ import (
 // The wrapper implements tfprotov6.ProviderServer and, when s does, list resources
 // (tfprotov6.ListResourceServer), whose RPCs go to s unchanged: a list
 // streams its results after the call returns, so its context must outlive the call.
-// Other optional interfaces (actions, state stores) are not forwarded, so a provider
-// that declares any of those must not be wrapped.
+// With list resources, actions (tfprotov6.ActionServer) are forwarded unchanged too
+// (actions.go). Other optional interfaces (state stores) are not forwarded, so a
+// provider that declares any of those must not be wrapped.
 func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 	w := &server{s}
 	if ls, ok := s.(tfprotov6.ListResourceServer); ok {
+		if as, ok := s.(tfprotov6.ActionServer); ok {
+			return &actionListServer{listServer: &listServer{server: w, lists: ls}, actions: as}
+		}
 		return &listServer{server: w, lists: ls}
 	}
 	return w

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,6 +32,7 @@ import (
 var (
 	_ provider.Provider                  = (*fleroProvider)(nil)
 	_ provider.ProviderWithListResources = (*fleroProvider)(nil)
+	_ provider.ProviderWithActions       = (*fleroProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute out.
@@ -211,6 +213,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // configValue is the block's value if set, else the embedding program's default (see
@@ -312,6 +315,14 @@ func (p *fleroProvider) ListResources(context.Context) []func() list.ListResourc
 		NewTeamMembershipList,
 		NewWorkspaceMembershipList,
 		NewCredentialList,
+	}
+}
+
+// Actions are day-2 operations (Terraform >= 1.14).
+func (p *fleroProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{
+		NewCredentialTestAction,
+		NewInvitationResendAction,
 	}
 }
 

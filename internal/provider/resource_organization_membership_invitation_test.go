@@ -78,7 +78,7 @@ resource "flero_organization_membership" "x" {
 				},
 			},
 			{
-				Config: cfg(true),
+				Config:           cfg(true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
