@@ -5,11 +5,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/flero/terraform-provider-flero/internal/framework"
 	"github.com/flero/terraform-provider-flero/internal/validators"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 var _ action.ActionWithConfigure = (*invitationResendAction)(nil)
