@@ -242,7 +242,10 @@ func (r *organizationMembershipResource) ModifyPlan(ctx context.Context, req res
 			// A replacement destroys the old membership first (Terraform's default
 			// order): the same refusal as a delete.
 			var leave framework.PrivateSetter
-			if change == framework.Delete && privateFlag(ctx, req.Private, privateOrganizationManaged) {
+			// The flag recorded by an earlier read, or this walk's refresh of the
+			// organization (Terraform 1.12+ may not read an imported membership again).
+			orgManaged := privateFlag(ctx, req.Private, privateOrganizationManaged) || r.Run().Refreshed(state.OrganizationID.ValueString())
+			if change == framework.Delete && orgManaged {
 				leave = resp.Private
 			}
 			r.checkLastAdmin(ctx, &resp.Diagnostics, state, true, leave)
