@@ -71,6 +71,9 @@ func staticCases() []badCase {
 		{"flero_organization_membership", "user_id", `"usr_chosen"`, "", "computed"},
 		{"flero_organization_membership", "status", `"active"`, "", "computed"},
 		{"flero_organization_membership", "id", `"x"`, "", "computed"},
+		{"flero_organization_membership", "invited_at", `"2026-01-01T00:00:00Z"`, "", "computed"},
+		{"flero_organization_membership", "invitation_expires_at", `"2026-01-01T00:00:00Z"`, "", "computed"},
+		{"flero_organization_membership", "resend_expired", `"sometimes"`, "", "wrong type"},
 
 		{"flero_team_membership", "id", `"x"`, "", "computed"},
 

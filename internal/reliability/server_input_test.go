@@ -41,7 +41,10 @@ var requestTypes = map[string]any{
 }
 
 // noBody are the POST routes that read no body.
-var noBody = map[string]bool{"POST /v1/credentials/{credential_id}/test": true}
+var noBody = map[string]bool{
+	"POST /v1/credentials/{credential_id}/test":                                        true,
+	"POST /v1/organizations/{organization_id}/memberships/{user_id}/resend-invitation": true,
+}
 
 // inputCase is one request of the suite.
 type inputCase struct {
