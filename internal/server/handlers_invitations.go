@@ -27,21 +27,8 @@ func (c *call) invite(m *api.OrganizationMembership) {
 // active on the platform meanwhile (through another organization) is a member at once,
 // as on a first invitation.
 func resendInvitation(c *call) (*reply, error) {
-	o, a, err := c.org(c.path("organization_id"))
+	o, m, err := c.changeOrgMembership()
 	if err != nil {
-		return nil, err
-	}
-	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
-	if err != nil {
-		return nil, err
-	}
-	if err := check(rules.CheckManage(a, rules.ManageOrganizationMemberships)); err != nil {
-		return nil, err
-	}
-	if err := check(rules.CheckSSO(o.Name, o.SSOEnabled)); err != nil {
-		return nil, err
-	}
-	if err := c.ifMatch(m.Version); err != nil {
 		return nil, err
 	}
 	if err := check(rules.CheckResendInvitation(o.Name, m.Email, rules.MembershipStatus(m.Status))); err != nil {

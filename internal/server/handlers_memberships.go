@@ -101,21 +101,8 @@ func updateOrgMembership(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	o, a, err := c.org(c.path("organization_id"))
+	o, m, err := c.changeOrgMembership()
 	if err != nil {
-		return nil, err
-	}
-	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
-	if err != nil {
-		return nil, err
-	}
-	if err := check(rules.CheckManage(a, rules.ManageOrganizationMemberships)); err != nil {
-		return nil, err
-	}
-	if err := check(rules.CheckSSO(o.Name, o.SSOEnabled)); err != nil {
-		return nil, err
-	}
-	if err := c.ifMatch(m.Version); err != nil {
 		return nil, err
 	}
 	if req.Role != nil {
@@ -458,4 +445,25 @@ func deleteWorkspaceMembership(c *call) (*reply, error) {
 		return nil, err
 	}
 	return noContent()
+}
+
+// changeOrgMembership loads the organization membership of the request's path for a
+// change (an update or a resend): visible to the caller, the caller may manage the
+// organization's memberships (rule 6), not under SSO (rule 7), and If-Match holds.
+func (c *call) changeOrgMembership() (api.Organization, api.OrganizationMembership, error) {
+	o, a, err := c.org(c.path("organization_id"))
+	if err != nil {
+		return o, api.OrganizationMembership{}, err
+	}
+	m, err := c.orgMembership(o.ID, a, c.path("user_id"))
+	if err != nil {
+		return o, m, err
+	}
+	if err := check(rules.CheckManage(a, rules.ManageOrganizationMemberships)); err != nil {
+		return o, m, err
+	}
+	if err := check(rules.CheckSSO(o.Name, o.SSOEnabled)); err != nil {
+		return o, m, err
+	}
+	return o, m, c.ifMatch(m.Version)
 }
