@@ -26,10 +26,38 @@ type ProviderData struct {
 	Run    *planrun.Cache
 }
 
+// configuredData holds the provider's data for a resource, data source or action once
+// Terraform has configured it, and gives typed access to it.
+type configuredData struct {
+	data *ProviderData
+}
+
+// Client is the API client, nil while the provider is not configured.
+func (c *configuredData) Client() *client.Client {
+	if c.data == nil {
+		return nil
+	}
+	return c.data.Client
+}
+
+// Run is this run's cache, nil while the provider is not configured.
+func (c *configuredData) Run() *planrun.Cache {
+	if c.data == nil {
+		return nil
+	}
+	return c.data.Run
+}
+
+// Configured reports whether the provider is configured; if it is not, it adds an
+// error saying why the operation cannot proceed.
+func (c *configuredData) Configured(diags *diag.Diagnostics) bool {
+	return configured(c.data, diags)
+}
+
 // ResourceWithConfigure is embedded by every resource: it implements Configure and
 // gives typed access to the provider's data.
 type ResourceWithConfigure struct {
-	data *ProviderData
+	configuredData
 }
 
 // Configure receives the provider's data. It is called before every operation, and
@@ -38,57 +66,14 @@ func (r *ResourceWithConfigure) Configure(_ context.Context, req resource.Config
 	r.data = providerData(req.ProviderData, &resp.Diagnostics)
 }
 
-// Client is the API client, nil while the provider is not configured.
-func (r *ResourceWithConfigure) Client() *client.Client {
-	if r.data == nil {
-		return nil
-	}
-	return r.data.Client
-}
-
-// Run is this run's cache, nil while the provider is not configured.
-func (r *ResourceWithConfigure) Run() *planrun.Cache {
-	if r.data == nil {
-		return nil
-	}
-	return r.data.Run
-}
-
-// Configured reports whether the provider is configured; if it is not, it adds an
-// error saying why the operation cannot proceed.
-func (r *ResourceWithConfigure) Configured(diags *diag.Diagnostics) bool {
-	return configured(r.data, diags)
-}
-
 // DataSourceWithConfigure is embedded by every data source.
 type DataSourceWithConfigure struct {
-	data *ProviderData
+	configuredData
 }
 
 // Configure receives the provider's data.
 func (d *DataSourceWithConfigure) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerData(req.ProviderData, &resp.Diagnostics)
-}
-
-// Client is the API client, nil while the provider is not configured.
-func (d *DataSourceWithConfigure) Client() *client.Client {
-	if d.data == nil {
-		return nil
-	}
-	return d.data.Client
-}
-
-// Run is this run's cache, nil while the provider is not configured.
-func (d *DataSourceWithConfigure) Run() *planrun.Cache {
-	if d.data == nil {
-		return nil
-	}
-	return d.data.Run
-}
-
-// Configured reports whether the provider is configured, adding an error if not.
-func (d *DataSourceWithConfigure) Configured(diags *diag.Diagnostics) bool {
-	return configured(d.data, diags)
 }
 
 func providerData(v any, diags *diag.Diagnostics) *ProviderData {
