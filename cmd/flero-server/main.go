@@ -1,4 +1,5 @@
-// Command flero-server runs the Flero platform's reference API server on a SQLite file.
+// Command flero-server runs the Flero platform's reference API server on a SQLite file
+// or a PostgreSQL database (--db postgres://…, shared by any number of instances).
 //
 //	FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
 //	flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
@@ -28,7 +29,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/store"
 )
 
-const usage = `flero-server: the Flero platform reference API server (SQLite storage).
+const usage = `flero-server: the Flero platform reference API server (SQLite or PostgreSQL storage).
 
 Usage:
   flero-server [flags]                      serve the API
@@ -37,6 +38,12 @@ Usage:
 Serving:
   FLERO_TOKEN=<bootstrap-admin-token> flero-server --addr 127.0.0.1:8080 --db flero.db
   flero-server --addr 127.0.0.1:8080 --db flero.db --token-file /run/secrets/flero-token
+  FLERO_DB=postgres://flero@db.internal/flero FLERO_ENCRYPTION_KEY=<key> flero-server --addr :8080
+
+  --db (FLERO_DB) is a SQLite file, or a postgres:// or postgresql:// URL: several
+  instances may serve one PostgreSQL database behind one address (give each the same
+  FLERO_ENCRYPTION_KEY; without one, the key is generated once and kept in the
+  database). Rate limits are counted per instance.
 
   On a new database the bootstrap token (FLERO_TOKEN, the file named by --token-file
   or FLERO_TOKEN_FILE, or --token) becomes the token of the first user, a platform
@@ -103,10 +110,10 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	addr := fs.String("addr", env("FLERO_ADDR", "127.0.0.1:8080"), "listen address [FLERO_ADDR]")
-	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
+	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file, or a postgres:// URL [FLERO_DB]")
 	token := fs.String("token", "", "bootstrap platform-admin token, at least 32 characters; visible to other users in ps, so prefer FLERO_TOKEN or --token-file [FLERO_TOKEN]")
 	tokenFile := fs.String("token-file", env("FLERO_TOKEN_FILE", ""), "file holding the bootstrap platform-admin token (surrounding white space ignored) [FLERO_TOKEN_FILE]")
-	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key [FLERO_ENCRYPTION_KEY]")
+	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key (PostgreSQL: into the database) [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
 	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per user (all its tokens); 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
 	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST")), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
@@ -146,7 +153,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 
 	st, err := store.Open(*dbPath, store.Options{EncryptionKey: *key})
 	if err != nil {
-		log.Error("open database", "db", *dbPath, "error", err.Error())
+		log.Error("open database", "db", store.Redacted(*dbPath), "error", err.Error())
 		return 1
 	}
 	defer st.Close()
@@ -196,7 +203,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	fmt.Fprintf(stdout, "listening on %s\n", url)
-	log.Info("listening", "url", url, "db", *dbPath, "rate_limit_rps", *rps)
+	log.Info("listening", "url", url, "db", store.Redacted(*dbPath), "rate_limit_rps", *rps)
 
 	select {
 	case err := <-errc:
@@ -253,7 +260,7 @@ func tokenCreate(args []string, stdout, stderr io.Writer) int {
 			"Works while the server runs. Flags:\n")
 		fs.PrintDefaults()
 	}
-	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file [FLERO_DB]")
+	dbPath := fs.String("db", env("FLERO_DB", "flero.db"), "SQLite database file, or a postgres:// URL [FLERO_DB]")
 	email := fs.String("email", "", "the user's email (required)")
 	name := fs.String("name", "", "the user's name, when the user is created")
 	desc := fs.String("description", "flero-server token create", "the token's description")

@@ -67,6 +67,7 @@ type Server struct {
 	// SetInvitationTTL.
 	inviteTTL atomic.Int64
 	auth      authCache
+	sharedDB  bool // other instances write to the same database: the auth cache is not trusted
 	used      lastUse
 	authFail  *limiter
 	bodyRead  time.Duration
@@ -91,6 +92,10 @@ func New(opts Options) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBodyBytes
 	}
+	// Other instances may revoke tokens and change users in a shared database: every
+	// request looks its token up; the cache only says which tokens were known (the
+	// failed-authentication limit lets them through).
+	s.sharedDB = opts.Store != nil && opts.Store.Shared()
 	if opts.RateLimit.RPS > 0 {
 		s.limiter = newLimiter(opts.RateLimit, "for this user")
 	}
@@ -445,7 +450,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 // not (rule 13). gen is the cache's generation when the request began.
 func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User, error) {
 	e, ok := s.auth.get(hash)
-	if !ok {
+	if !ok || s.sharedDB {
 		k, err := tx.TokenByHash(hash)
 		if errors.Is(err, store.ErrNotFound) {
 			return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid (unknown or revoked)."}
@@ -520,8 +525,14 @@ func (s *Server) identify(ctx context.Context, hasToken bool, hash string, gen u
 	var user store.User
 	cached, known := s.auth.get(hash)
 	switch {
-	case hasToken && known:
+	case hasToken && known && !s.sharedDB:
 		user, err = s.admit(cached)
+	case hasToken && known:
+		err = s.store.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			user, err = s.authenticate(tx, hash, gen)
+			return err
+		})
 	case s.authFail != nil && s.authFail.exhausted(addr) != nil:
 		return store.User{}, s.authFail.exhausted(addr)
 	case !hasToken:

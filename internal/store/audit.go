@@ -11,7 +11,7 @@ const auditCols = `seq, id, actor_id, action, entity_type, entity_id, org_id, wo
 
 // auditFrom gives each event its actor's email ("" when the actor is no user); wrapped
 // so that listPage's "seq" is not ambiguous.
-const auditFrom = ` FROM (SELECT a.*, coalesce(u.email, '') AS actor_email FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id) `
+const auditFrom = ` FROM (SELECT a.*, coalesce(u.email, '') AS actor_email FROM audit_events a LEFT JOIN users u ON u.id = a.actor_id) AS ae `
 
 func scanAudit(r scanner) (api.AuditEvent, int64, error) {
 	var e api.AuditEvent

@@ -139,7 +139,7 @@ func (t *Tx) CredentialUsage(credID string, since time.Time, byRun bool) ([]api.
 	rows, err := t.query(`SELECT u.workspace_id, coalesce(w.name, ''), u.workflow, `+run+`, u.user_id, count(*), max(u.used_at)
 		FROM credential_uses u LEFT JOIN workspaces w ON w.id = u.workspace_id
 		WHERE u.credential_id = ? AND u.used_at >= ?
-		GROUP BY u.workspace_id, u.workflow, u.user_id`+group+`
+		GROUP BY u.workspace_id, w.name, u.workflow, u.user_id`+group+`
 		ORDER BY 2, 3, 4, 5`, credID, since.UnixNano())
 	if err != nil {
 		return nil, err

@@ -59,7 +59,7 @@ func (t *Tx) ListOrganizationMemberships(orgID, email string, after int64, limit
 		q += ` AND u.email = ?`
 		args = append(args, email)
 	}
-	q += `) WHERE 1=1`
+	q += `) AS om WHERE 1=1`
 	return listPage(t, q, args, after, limit, scanOrgMember, nil)
 }
 

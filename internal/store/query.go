@@ -62,6 +62,10 @@ func one[T any](t *Tx, query string, scan func(scanner) (T, int64, error), args 
 		var zero T
 		return zero, err
 	}
+	if args, err = t.args(args); err != nil {
+		var zero T
+		return zero, err
+	}
 	v, _, err := scan(st.QueryRowContext(t.ctx, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound

@@ -173,6 +173,9 @@ ALTER TABLE credential_uses ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
 }
 
 func (s *Store) migrate(ctx context.Context) error {
+	if s.pg {
+		return s.migratePostgres(ctx)
+	}
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		applied_at INTEGER NOT NULL)`); err != nil {

@@ -20,9 +20,6 @@ import (
 	"runtime"
 	"sync"
 	"time"
-
-	sqlite "modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrNotFound is returned when a row does not exist.
@@ -53,6 +50,8 @@ type Store struct {
 
 	mu    sync.Mutex
 	stmts map[stmtKey]*sql.Stmt
+
+	pg bool // PostgreSQL (postgres.go); SQLite otherwise
 }
 
 type stmtKey struct {
@@ -60,10 +59,14 @@ type stmtKey struct {
 	query string
 }
 
-// Open opens (creating if needed) the database at path and migrates it.
+// Open opens (creating if needed) the database at path and migrates it. A
+// postgres:// or postgresql:// URL opens a PostgreSQL database instead (postgres.go).
 func Open(path string, opts Options) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: empty database path")
+	}
+	if EngineOf(path) == Postgres {
+		return openPostgres(path, opts)
 	}
 	// A new database is private to its owner (SQLite gives -wal and -shm the same mode).
 	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
@@ -145,7 +148,8 @@ func (s *Store) checkpointer(every time.Duration) {
 	}
 }
 
-// Path is the database file.
+// Path is the database file (SQLite) or URL (PostgreSQL, as given: it may hold a
+// password, so never log it; see Redacted).
 func (s *Store) Path() string { return s.path }
 
 // Close closes every connection (checkpointing the WAL when it is the last one).
@@ -175,7 +179,11 @@ func (s *Store) Close() error {
 // IntegrityCheck runs PRAGMA integrity_check and returns its verdict ("ok").
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 	var out string
-	err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&out)
+	q := "PRAGMA integrity_check"
+	if s.pg {
+		q = "SELECT 'ok'" // PostgreSQL checks its pages itself; this is a round trip
+	}
+	err := s.r.QueryRowContext(ctx, q).Scan(&out)
 	return out, err
 }
 
@@ -213,7 +221,27 @@ func (s *Store) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 		}
 		defer func() { <-s.wlock }()
 	}
-	sqlTx, err := db.BeginTx(ctx, nil)
+	if !s.pg {
+		return s.attempt(ctx, db, write, fn)
+	}
+	// PostgreSQL: a transaction another one made fail (serialization failure, deadlock)
+	// is run again from the start; fn is written to be re-run.
+	for i := 0; ; i++ {
+		err := s.attempt(ctx, db, write, fn)
+		if err == nil || !retryable(err) || i == 9 || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(i+1) * time.Millisecond)
+	}
+}
+
+func (s *Store) attempt(ctx context.Context, db *sql.DB, write bool, fn func(*Tx) error) error {
+	var opts *sql.TxOptions
+	if s.pg && !write {
+		// A consistent snapshot, as a SQLite read transaction has.
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	sqlTx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
@@ -223,6 +251,12 @@ func (s *Store) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 			s.prepare(write, tx.pending)
 		}
 	}()
+	if write && s.pg {
+		if err := tx.lockWriters(); err != nil {
+			_ = sqlTx.Rollback()
+			return err
+		}
+	}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -245,7 +279,7 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 	if ok {
 		return t.tx.StmtContext(t.ctx, st), nil
 	}
-	st, err := t.tx.PrepareContext(t.ctx, query)
+	st, err := t.tx.PrepareContext(t.ctx, t.s.sql(query))
 	if err != nil {
 		return nil, fmt.Errorf("store: prepare: %w", err)
 	}
@@ -267,7 +301,7 @@ func (s *Store) prepare(write bool, queries []string) {
 		if ok {
 			continue
 		}
-		st, err := db.Prepare(q)
+		st, err := db.Prepare(s.sql(q))
 		if err != nil {
 			continue // the query failed in its transaction too; nothing to cache
 		}
@@ -286,6 +320,9 @@ func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if args, err = t.args(args); err != nil {
+		return nil, err
+	}
 	res, err := st.ExecContext(t.ctx, args...)
 	return res, mapErr(err)
 }
@@ -295,6 +332,9 @@ func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	if args, err = t.args(args); err != nil {
+		return nil, err
+	}
 	return st.QueryContext(t.ctx, args...)
 }
 
@@ -302,6 +342,9 @@ func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
 func (t *Tx) row(query string, args []any, dest ...any) error {
 	st, err := t.stmt(query)
 	if err != nil {
+		return err
+	}
+	if args, err = t.args(args); err != nil {
 		return err
 	}
 	err = st.QueryRowContext(t.ctx, args...).Scan(dest...)
@@ -318,14 +361,6 @@ func (t *Tx) exists(query string, args ...any) (bool, error) {
 		return false, nil
 	}
 	return n != 0, err
-}
-
-func mapErr(err error) error {
-	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT {
-		return fmt.Errorf("%w: %w", ErrConstraint, err)
-	}
-	return err
 }
 
 // NewID returns prefix + "_" + 24 random hex characters.

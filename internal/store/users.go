@@ -28,6 +28,9 @@ func (t *Tx) oneUser(where string, args ...any) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	if args, err = t.args(args); err != nil {
+		return User{}, err
+	}
 	u, _, err := scanUser(st.QueryRowContext(t.ctx, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, ErrNotFound

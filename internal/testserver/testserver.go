@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flero/terraform-provider-flero/internal/pgtest"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 	"github.com/flero/terraform-provider-flero/internal/server"
 	"github.com/flero/terraform-provider-flero/internal/store"
@@ -27,7 +28,7 @@ type Server struct {
 	URL         string // http://127.0.0.1:port (no trailing slash, no /v1)
 	AdminToken  string // bootstrap token of a platform admin
 	AdminUserID string
-	DBPath      string
+	DBPath      string // a SQLite file, or a PostgreSQL URL with FLERO_TEST_DB=postgres
 
 	opts     options
 	counters *server.Counters
@@ -78,12 +79,16 @@ func WithHTTPLimits(l server.HTTPLimits) Option { return func(o *options) { o.ht
 // rules.DefaultInvitationTTL); Server.SetInvitationTTL changes it while the server runs.
 func WithInvitationTTL(d time.Duration) Option { return func(o *options) { o.inviteTTL = d } }
 
-// Start runs a server on a fresh database until the test ends.
+// Start runs a server on a fresh database until the test ends: a SQLite file, or a
+// PostgreSQL schema of its own when FLERO_TEST_DB=postgres (make test-postgres).
 func Start(t testing.TB, opts ...Option) *Server {
 	t.Helper()
 	s := &Server{DBPath: filepath.Join(t.TempDir(), "flero.db"), AdminToken: store.NewToken(), counters: server.NewCounters()}
 	for _, o := range opts {
 		o(&s.opts)
+	}
+	if pgtest.Enabled() {
+		s.DBPath = pgtest.NewDatabase(t)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
