@@ -50,6 +50,7 @@ type options struct {
 	bodyRead    time.Duration
 	http        server.HTTPLimits
 	inviteTTL   time.Duration
+	db          string
 }
 
 // Option configures Start.
@@ -79,6 +80,11 @@ func WithHTTPLimits(l server.HTTPLimits) Option { return func(o *options) { o.ht
 // rules.DefaultInvitationTTL); Server.SetInvitationTTL changes it while the server runs.
 func WithInvitationTTL(d time.Duration) Option { return func(o *options) { o.inviteTTL = d } }
 
+// WithDatabase runs the server on an existing database (a SQLite file or a PostgreSQL
+// URL, e.g. another test server's DBPath): two servers on one PostgreSQL database are
+// two instances of one platform.
+func WithDatabase(db string) Option { return func(o *options) { o.db = db } }
+
 // Start runs a server on a fresh database until the test ends: a SQLite file, or a
 // PostgreSQL schema of its own when FLERO_TEST_DB=postgres (make test-postgres).
 func Start(t testing.TB, opts ...Option) *Server {
@@ -87,7 +93,10 @@ func Start(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(&s.opts)
 	}
-	if pgtest.Enabled() {
+	switch {
+	case s.opts.db != "":
+		s.DBPath = s.opts.db
+	case pgtest.Enabled():
 		s.DBPath = pgtest.NewDatabase(t)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
