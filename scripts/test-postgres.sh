@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test-postgres: start a throwaway PostgreSQL cluster (scripts/pg-test-cluster.sh),
-# run the store's and the server's tests and the acceptance suite with every test server
-# on PostgreSQL (FLERO_TEST_DB=postgres, one schema per test), then stop the cluster.
+# run the store's and the server's tests (with the two-instance race tests), the kill -9
+# test of one of two flero-server processes, and the acceptance suite with every test
+# server on PostgreSQL (FLERO_TEST_DB=postgres, one schema per test), then stop the
+# cluster.
 #
 #   TERRAFORM=/abs/terraform ACC_PKGS="pkg…" scripts/test-postgres.sh [go test args…]
 #   PG_TEST_PKGS="./internal/store ./internal/server"  the packages run without TF_ACC
@@ -22,6 +24,9 @@ timeout=${TEST_TIMEOUT:-30m}
 echo "== go test ${PG_TEST_PKGS:-./internal/store ./internal/server} (PostgreSQL)"
 # shellcheck disable=SC2086
 go test ${PG_TEST_PKGS:-./internal/store ./internal/server} -count=1 -timeout "$timeout" "$@"
+
+echo "== go test ./internal/reliability -run '^TestPostgres' (two flero-server processes, one killed)"
+go test ./internal/reliability -run '^TestPostgres' -count=1 -timeout "$timeout"
 
 if [ "${PG_SKIP_ACC:-}" != "1" ]; then
   if [ -z "${TERRAFORM:-}" ] || [ -z "${ACC_PKGS:-}" ]; then

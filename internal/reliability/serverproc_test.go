@@ -23,7 +23,8 @@ import (
 type serverProc struct {
 	t      testing.TB
 	bin    string
-	DB     string
+	DB     string // a SQLite file or a PostgreSQL URL
+	Dir    string // the ready file's directory
 	Addr   string // 127.0.0.1:port, fixed by the first start
 	URL    string
 	Token  string // the bootstrap platform admin's token
@@ -40,7 +41,7 @@ type serverProc struct {
 func startServerProc(t testing.TB, flags ...string) *serverProc {
 	t.Helper()
 	dir := t.TempDir()
-	p := &serverProc{t: t, bin: getBinaries(t).Server, DB: filepath.Join(dir, "flero.db"), Addr: "127.0.0.1:0",
+	p := &serverProc{t: t, bin: getBinaries(t).Server, DB: filepath.Join(dir, "flero.db"), Dir: dir, Addr: "127.0.0.1:0",
 		Token: store.NewToken(), Log: filepath.Join(dir, "server.log"), flags: flags}
 	p.Start()
 	t.Cleanup(p.Stop)
@@ -50,7 +51,7 @@ func startServerProc(t testing.TB, flags ...string) *serverProc {
 // Start runs the server (again) and waits until it listens.
 func (p *serverProc) Start() {
 	p.t.Helper()
-	ready := filepath.Join(filepath.Dir(p.DB), "ready")
+	ready := filepath.Join(p.Dir, "ready")
 	os.Remove(ready)
 	logf, err := os.OpenFile(p.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
