@@ -14,12 +14,15 @@ import (
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
+	"github.com/flero/terraform-provider-flero/internal/pgtest"
 	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // loadFixture is a server with one organization, workspace and credential.
 type loadFixture struct {
 	srv    *testserver.Server
+	urls   []string // every instance serving the fixture's database (one, or two on PostgreSQL)
+	pick   atomic.Int64
 	client *http.Client
 	wsID   string
 	credID string
@@ -34,22 +37,30 @@ func newLoadFixture(tb testing.TB) *loadFixture {
 	cred := create[api.Credential](a, "/v1/workspaces/"+ws.ID+"/credentials", api.CreateCredentialRequest{Name: "c", Type: "slack", Data: map[string]string{"k": "v"}})
 	tr := &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64}
 	tb.Cleanup(tr.CloseIdleConnections)
-	return &loadFixture{srv: srv, client: &http.Client{Transport: tr}, wsID: ws.ID, credID: cred.ID}
+	return &loadFixture{srv: srv, urls: []string{srv.URL}, client: &http.Client{Transport: tr}, wsID: ws.ID, credID: cred.ID}
+}
+
+// addInstance starts another server on the fixture's (PostgreSQL) database; requests
+// then alternate between the instances.
+func (f *loadFixture) addInstance(tb testing.TB) {
+	other := testserver.Start(tb, testserver.WithDatabase(f.srv.DBPath))
+	f.urls = append(f.urls, other.URL)
 }
 
 // op sends one request of a kind and checks its status.
 func (f *loadFixture) op(kind string) error {
 	var req *http.Request
 	want := http.StatusOK
+	base := f.urls[int(f.pick.Add(1))%len(f.urls)]
 	switch kind {
 	case "get":
-		req, _ = http.NewRequest("GET", f.srv.URL+"/v1/credentials/"+f.credID, nil)
+		req, _ = http.NewRequest("GET", base+"/v1/credentials/"+f.credID, nil)
 	case "list":
-		req, _ = http.NewRequest("GET", f.srv.URL+"/v1/workspaces/"+f.wsID+"/credentials?limit=20", nil)
+		req, _ = http.NewRequest("GET", base+"/v1/workspaces/"+f.wsID+"/credentials?limit=20", nil)
 	case "create":
 		n := f.seq.Add(1)
 		body := fmt.Sprintf(`{"name":"load-%d","type":"slack","data":{"token":"t"}}`, n)
-		req, _ = http.NewRequest("POST", f.srv.URL+"/v1/workspaces/"+f.wsID+"/credentials", bytes.NewReader([]byte(body)))
+		req, _ = http.NewRequest("POST", base+"/v1/workspaces/"+f.wsID+"/credentials", bytes.NewReader([]byte(body)))
 		req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d", n))
 		want = http.StatusCreated
 	}
@@ -87,7 +98,10 @@ func BenchmarkServerCreateCredential(b *testing.B) { benchmarkOp(b, "create") }
 // TestLoad prints requests/s and latency percentiles at 16 concurrent clients.
 // Run: FLERO_LOAD=1 go test ./internal/server -run TestLoad -v
 // (FLERO_LOAD_SECONDS sets each phase's length, default 5.) Figures are printed,
-// never asserted: the machine is shared.
+// never asserted: the machine is shared. The engine is the test servers' (SQLite, or
+// PostgreSQL with FLERO_TEST_DB=postgres under make test-postgres, or with
+// FLERO_TEST_POSTGRES set); FLERO_LOAD_INSTANCES=2 on PostgreSQL spreads the clients
+// over two server instances on the one database.
 func TestLoad(t *testing.T) {
 	if os.Getenv("FLERO_LOAD") == "" {
 		t.Skip("set FLERO_LOAD=1 to run the load test")
@@ -98,6 +112,14 @@ func TestLoad(t *testing.T) {
 		defer debug.SetGCPercent(debug.SetGCPercent(400)) // as cmd/flero-server does
 	}
 	f := newLoadFixture(t)
+	engine := "sqlite"
+	if pgtest.Enabled() {
+		engine = "postgres"
+		if os.Getenv("FLERO_LOAD_INSTANCES") == "2" {
+			f.addInstance(t)
+		}
+	}
+	engine = fmt.Sprintf("%s×%d", engine, len(f.urls))
 	const clients = 16
 	for _, kind := range []string{"get", "list", "create"} {
 		var mu sync.Mutex
@@ -133,8 +155,8 @@ func TestLoad(t *testing.T) {
 			}
 			return lat[min(len(lat)-1, int(float64(len(lat))*p))]
 		}
-		t.Logf("%-6s %d clients: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%d ok, %d errors)",
-			kind, clients, float64(len(lat))/elapsed.Seconds(), ms(pct(0.50)), ms(pct(0.99)), ms(pct(1)), len(lat), errs.Load())
+		t.Logf("%-10s %-6s %d clients: %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%d ok, %d errors)",
+			engine, kind, clients, float64(len(lat))/elapsed.Seconds(), ms(pct(0.50)), ms(pct(0.99)), ms(pct(1)), len(lat), errs.Load())
 		if errs.Load() > 0 {
 			t.Errorf("%s: %d errors", kind, errs.Load())
 		}
