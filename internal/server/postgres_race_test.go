@@ -226,3 +226,42 @@ func TestTwoInstancesIdempotentRetriesMakeOneObject(t *testing.T) {
 		t.Errorf("%d workspaces for %d keys; want one each", len(list.Items), keys)
 	}
 }
+
+// TestTwoInstancesRaceDowngradeAgainstOrganizationCredentials: while 8 clients create
+// organization-scoped credentials (enterprise only) through both instances, 8 others
+// downgrade the organization to pro: never a pro organization holding an
+// organization-scoped credential (the downgrade guard holds), whichever wins.
+func TestTwoInstancesRaceDowngradeAgainstOrganizationCredentials(t *testing.T) {
+	srvA, srvB := twoInstances(t)
+	adm := admin(t, srvA)
+	downgraded := 0
+	for round := range 6 {
+		org := create[api.Organization](adm, "/v1/organizations", api.CreateOrganizationRequest{Name: fmt.Sprintf("race-plan-%d", round), Plan: "enterprise"})
+		ws := create[api.Workspace](adm, "/v1/organizations/"+org.ID+"/workspaces", api.CreateWorkspaceRequest{Name: "w"})
+		var status [raceClients]int
+		storm(raceClients, func(i int) {
+			c := adm.via([]*testserver.Server{srvA, srvB}[(i/2)%2])
+			if i%2 == 0 {
+				status[i] = c.do("PATCH", "/v1/organizations/"+org.ID, map[string]string{"plan": "pro"}).status
+			} else {
+				status[i] = c.do("POST", "/v1/workspaces/"+ws.ID+"/credentials", api.CreateCredentialRequest{
+					Name: fmt.Sprintf("shared-%d", i), Type: "slack", Scope: "organization", Data: map[string]string{"k": "v"}}).status
+			}
+		})
+		for i, s := range status {
+			if s >= 500 || s == 0 {
+				t.Errorf("round %d client %d: status %d", round, i, s)
+			}
+		}
+		final := get[api.Organization](adm.via(srvB), "/v1/organizations/"+org.ID)
+		var creds api.Page[api.Credential]
+		adm.via(srvA).do("GET", "/v1/organizations/"+org.ID+"/credentials?scope=organization&limit=100", nil).want(200).into(&creds)
+		if final.Plan != "enterprise" {
+			downgraded++
+			if len(creds.Items) > 0 {
+				t.Errorf("round %d: plan %s with %d organization-scoped credentials (statuses %v)", round, final.Plan, len(creds.Items), status)
+			}
+		}
+	}
+	t.Logf("%d of 6 rounds ended downgraded", downgraded)
+}
