@@ -115,7 +115,7 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	tokenFile := fs.String("token-file", env("FLERO_TOKEN_FILE", ""), "file holding the bootstrap platform-admin token (surrounding white space ignored) [FLERO_TOKEN_FILE]")
 	key := fs.String("encryption-key", env("FLERO_ENCRYPTION_KEY", ""), "32-byte key (hex or base64) sealing credential data; default: generated once into <db>.key (PostgreSQL: into the database) [FLERO_ENCRYPTION_KEY]")
 	readyFile := fs.String("ready-file", env("FLERO_READY_FILE", ""), "write the server URL to this file once listening [FLERO_READY_FILE]")
-	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per user (all its tokens); 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
+	rps := fs.Float64("rate-limit-rps", envFloat("FLERO_RATE_LIMIT_RPS"), "requests per second per user (all its tokens), counted by this instance alone; 0 turns rate limiting off [FLERO_RATE_LIMIT_RPS]")
 	burst := fs.Int("rate-limit-burst", int(envFloat("FLERO_RATE_LIMIT_BURST")), "token bucket size (default: rps rounded up) [FLERO_RATE_LIMIT_BURST]")
 	authRPS := fs.Float64("auth-failure-rps", envFloatOr("FLERO_AUTH_FAILURE_RPS", 2), "failed authentications (no, unknown, revoked or expired token) allowed per second per client address; 0: no limit [FLERO_AUTH_FAILURE_RPS]")
 	authBurst := fs.Int("auth-failure-burst", int(envFloatOr("FLERO_AUTH_FAILURE_BURST", 30)), "failed authentications allowed at once per client address [FLERO_AUTH_FAILURE_BURST]")
