@@ -265,3 +265,21 @@ func TestTwoInstancesRaceDowngradeAgainstOrganizationCredentials(t *testing.T) {
 	}
 	t.Logf("%d of 6 rounds ended downgraded", downgraded)
 }
+
+// TestTwoInstancesRevocationReachesTheOther: a token revoked through one instance is
+// refused at once by the other, which had just accepted it (no instance trusts a
+// cache of tokens in a shared database).
+func TestTwoInstancesRevocationReachesTheOther(t *testing.T) {
+	srvA, srvB := twoInstances(t)
+	u := user(t, srvA, "revoked@example.com")
+	u.via(srvB).do("GET", "/v1/me", nil).want(200)
+	u.via(srvA).do("GET", "/v1/me", nil).want(200)
+	var page api.Page[api.Token]
+	u.via(srvA).do("GET", "/v1/tokens", nil).want(200).into(&page)
+	if len(page.Items) != 1 {
+		t.Fatalf("%d tokens", len(page.Items))
+	}
+	u.via(srvA).do("DELETE", "/v1/tokens/"+page.Items[0].ID, nil).want(204)
+	u.via(srvB).do("GET", "/v1/me", nil).want(401)
+	u.via(srvB).do("POST", "/v1/organizations", api.CreateOrganizationRequest{Name: "after-revocation"}).want(401)
+}

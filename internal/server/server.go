@@ -93,8 +93,8 @@ func New(opts Options) *Server {
 		s.maxBody = DefaultMaxBodyBytes
 	}
 	// Other instances may revoke tokens and change users in a shared database: every
-	// request looks its token up; the cache only says which tokens were known (the
-	// failed-authentication limit lets them through).
+	// request's transaction looks its token up; the cache only names the user before
+	// it (the rate limit, the failed-authentication limit).
 	s.sharedDB = opts.Store != nil && opts.Store.Shared()
 	if opts.RateLimit.RPS > 0 {
 		s.limiter = newLimiter(opts.RateLimit, "for this user")
@@ -525,14 +525,10 @@ func (s *Server) identify(ctx context.Context, hasToken bool, hash string, gen u
 	var user store.User
 	cached, known := s.auth.get(hash)
 	switch {
-	case hasToken && known && !s.sharedDB:
-		user, err = s.admit(cached)
 	case hasToken && known:
-		err = s.store.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			user, err = s.authenticate(tx, hash, gen)
-			return err
-		})
+		// With a shared database this only names the user for the rate limit: the
+		// request's transaction looks the token up again (authenticate).
+		user, err = s.admit(cached)
 	case s.authFail != nil && s.authFail.exhausted(addr) != nil:
 		return store.User{}, s.authFail.exhausted(addr)
 	case !hasToken:
