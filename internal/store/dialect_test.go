@@ -40,7 +40,14 @@ func TestEngineOf(t *testing.T) {
 			t.Errorf("EngineOf(%q) = %s, want %s", dsn, got, want)
 		}
 	}
-	if got := Redacted("postgres://u:secret@h/db"); got != "postgres://u:xxxxx@h/db" {
-		t.Errorf("Redacted = %q", got)
+	for in, want := range map[string]string{
+		"postgres://u:secret@h/db":                   "postgres://u:xxxxx@h/db",
+		"postgres://u@h/db?password=secret&x=1":      "postgres://u@h/db?password=xxxxx&x=1",
+		"postgres://u@/db?host=/tmp/s&search_path=a": "postgres://u@/db?host=/tmp/s&search_path=a",
+		"flero.db": "flero.db",
+	} {
+		if got := Redacted(in); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -110,7 +110,8 @@ func (s *Store) pgKey(ctx context.Context, given string) ([]byte, error) {
 	return ParseKey(string(stored))
 }
 
-// Redacted is a database string safe to log: a URL's password is masked.
+// Redacted is a database string safe to log: a URL's password (user info or the
+// password parameter) is masked.
 func Redacted(dsn string) string {
 	if EngineOf(dsn) != Postgres {
 		return dsn
@@ -118,6 +119,10 @@ func Redacted(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "postgres://…"
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
 }
