@@ -58,7 +58,8 @@ func New(version string, opts ...Option) func() provider.Provider {
 	}
 }
 
-// Option adjusts a provider built in-process by a Go program (New, NewServer). The
+// Option adjusts a provider built in-process by a Go program (New, served by
+// serve.NewServer). The
 // provider binary (main.go) uses none.
 type Option func(*fleroProvider)
 

@@ -20,6 +20,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/provider"
 	"github.com/flero/terraform-provider-flero/internal/rules"
+	"github.com/flero/terraform-provider-flero/internal/serve"
 )
 
 // plugin-testing cannot see warnings, so these tests run the real terraform CLI on a
@@ -152,7 +153,7 @@ func newTerraformCLI(t *testing.T, env *acctest.Env, token string) *terraformCLI
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig)
 	closed := make(chan struct{})
-	factory := provider.NewServer("test", provider.WithDefaultConnection(env.Server.URL, token))
+	factory := serve.NewServer(provider.New("test", provider.WithDefaultConnection(env.Server.URL, token)))
 	go func() {
 		err := tf6server.Serve("registry.terraform.io/flero/flero", factory,
 			tf6server.WithDebug(ctx, reattach, closed),
