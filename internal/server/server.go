@@ -51,6 +51,9 @@ type Options struct {
 	// InvitationTTL is how long an organization invitation can be accepted (zero:
 	// rules.DefaultInvitationTTL, 7 days).
 	InvitationTTL time.Duration
+	// Observe, when set, is told the status of every answer once it is written (the
+	// bench counts answers by status class).
+	Observe func(status int)
 }
 
 // Server serves the API. It is an http.Handler.
@@ -70,6 +73,7 @@ type Server struct {
 	used      lastUse
 	authFail  *limiter
 	bodyRead  time.Duration
+	observe   func(status int)
 }
 
 // New builds a server over an open store.
@@ -81,6 +85,7 @@ func New(opts Options) *Server {
 		paths:    http.NewServeMux(),
 		counters: opts.Counters,
 		maxBody:  opts.MaxBodyBytes,
+		observe:  opts.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -137,7 +142,15 @@ func (s *Server) SetFaults(f Faults) { s.faults.Store(&f) }
 func (s *Server) Counters() *Counters { return s.counters }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.observe == nil {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.mux.ServeHTTP(sw, r)
+	s.observe(sw.status)
+}
 
 // LimiterBuckets is how many rate-limit buckets the server holds (request limit and
 // failed-authentication limit together): what a flood of random tokens could grow.
@@ -573,7 +586,7 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body) // the client has gone: nothing left to tell it
 }
 
-// statusWriter remembers the status for the request log.
+// statusWriter remembers the status for the request log and Options.Observe.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
