@@ -130,8 +130,11 @@ func (r *organizationMembershipResource) Read(ctx context.Context, req resource.
 		return withInvitation(organizationMembershipFromAPI(m, state.Email), m, state.ResendExpired), m.Version
 	})
 	if err == nil {
-		// Terraform refreshes the organization before the memberships that refer to it.
-		r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, r.Run().Refreshed(state.OrganizationID.ValueString()))
+		// Terraform refreshes the organization before the memberships that refer to it,
+		// but a membership removed from the configuration (an orphan) is read in no set
+		// order with it: a read never clears the flag an earlier walk recorded.
+		managed := r.Run().Refreshed(state.OrganizationID.ValueString()) || privateFlag(ctx, req.Private, privateOrganizationManaged)
+		r.recordOrganizationManaged(ctx, &resp.Diagnostics, resp.Private, managed)
 	}
 }
 
