@@ -20,12 +20,6 @@ const reviewNames = 5
 // reviewUsageLines is how many workflows a review lists before a count.
 const reviewUsageLines = 8
 
-// CanUseIn decides where a credential can be used (rule 3, rule 12): in its home
-// workspace, or in any workspace of its organization when it is organization-scoped.
-func CanUseIn(scope Scope, homeWorkspaceID, workspaceID string, sameOrganization bool) bool {
-	return workspaceID == homeWorkspaceID || (scope == ScopeOrganization && sameOrganization)
-}
-
 // Usage is one workflow's recent use of a credential, as recorded by the platform.
 type Usage struct {
 	WorkspaceID   string

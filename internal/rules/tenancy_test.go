@@ -5,16 +5,6 @@ import (
 	"testing"
 )
 
-func TestCheckCredentialActive(t *testing.T) {
-	if v := CheckCredentialActive("k", CredentialActive); v != nil {
-		t.Fatalf("active credential refused: %v", v)
-	}
-	v := CheckCredentialActive("k", CredentialInactive)
-	if v == nil || v.Code != CodeCredentialInactive || v.Kind != KindConflict {
-		t.Fatalf("inactive credential: got %+v", v)
-	}
-}
-
 func TestCheckTeamInOrganization(t *testing.T) {
 	if v := CheckTeamInOrganization("acme", "team_1", true); v != nil {
 		t.Fatalf("team in organization refused: %v", v)

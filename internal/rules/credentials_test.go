@@ -37,3 +37,13 @@ func TestCheckCredentialUse(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckCredentialActive(t *testing.T) {
+	if v := CheckCredentialActive("k", CredentialActive); v != nil {
+		t.Fatalf("active credential refused: %v", v)
+	}
+	v := CheckCredentialActive("k", CredentialInactive)
+	if v == nil || v.Code != CodeCredentialInactive || v.Kind != KindConflict {
+		t.Fatalf("inactive credential: got %+v", v)
+	}
+}
