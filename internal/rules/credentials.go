@@ -51,6 +51,9 @@ type Credential struct {
 	Name    string
 	Scope   Scope
 	OwnerID string
+	// WorkspaceID is its home workspace (where it may be used: UsableIn); only the rule
+	// of credential use (CheckCredentialUse, KeepsUse) reads it.
+	WorkspaceID string
 }
 
 // CredentialAction is something done to a credential.
@@ -83,6 +86,44 @@ func CanSeeCredential(a Actor, c Credential) bool {
 	return false
 }
 
+// CreateCredentialRole is the create threshold of rule 5: the least role in its home
+// workspace (organization admins act as workspace admins) that creates a credential of
+// scope, or gives an existing one that scope: editor for a personal credential, admin
+// for a workspace or organization credential. CheckCredentialAction (create),
+// CheckRescope and CreateCredentialRule (its words) all read it.
+func CreateCredentialRole(scope Scope) WorkspaceRole {
+	if scope == ScopePersonal {
+		return WorkspaceRoleEditor
+	}
+	return WorkspaceRoleAdmin
+}
+
+// CredentialUpdate is what an update of a credential changes.
+type CredentialUpdate struct {
+	Profile bool // its name or description
+	Data    bool // its secret: new data is sent
+	Scope   bool // its scope
+}
+
+// CredentialUpdateActions are the actions of rule 5 an update is checked as.
+type CredentialUpdateActions struct {
+	Edit    bool // ActionEdit (CheckCredentialAction)
+	Rotate  bool // ActionRotate (CheckCredentialAction)
+	Rescope bool // ActionRescope (CheckRescope)
+}
+
+// ClassifyCredentialUpdate decides what an update of a credential is, for rule 5: an
+// edit when it changes the name or description, and also when it neither rotates nor
+// re-scopes (an update that changes nothing is checked as an edit); a rotation when it
+// sends new data; a re-scope when it changes the scope. One update may be several.
+func ClassifyCredentialUpdate(u CredentialUpdate) CredentialUpdateActions {
+	return CredentialUpdateActions{
+		Edit:    u.Profile || (!u.Data && !u.Scope),
+		Rotate:  u.Data,
+		Rescope: u.Scope,
+	}
+}
+
 // CheckCredentialAction decides rule 5: whether the actor may do action to c. For
 // ActionCreate, c describes the credential to be created (its scope, and the actor as
 // owner). A nil result allows the action.
@@ -105,11 +146,7 @@ func CheckCredentialAction(a Actor, action CredentialAction, c Credential) *Viol
 		return violation(CodeCredentialForbidden, KindForbidden, "",
 			"You cannot %s credential %q: it is not shared with you.", action, c.Name)
 	case ActionCreate:
-		need := WorkspaceRoleAdmin
-		if c.Scope == ScopePersonal {
-			need = WorkspaceRoleEditor
-		}
-		if role.AtLeast(need) {
+		if role.AtLeast(CreateCredentialRole(c.Scope)) {
 			return nil
 		}
 		return violation(CodeCredentialForbidden, KindForbidden, "",
@@ -140,7 +177,7 @@ func CheckRescope(a Actor, c Credential, to Scope) *Violation {
 		return v
 	}
 	target := Credential{Name: c.Name, Scope: to, OwnerID: c.OwnerID}
-	if to != ScopePersonal && !a.effectiveRole().AtLeast(WorkspaceRoleAdmin) {
+	if !a.effectiveRole().AtLeast(CreateCredentialRole(to)) {
 		return violation(CodeCredentialForbidden, KindForbidden, "scope",
 			"Only workspace admins and owners (or organization admins) can give credential %q %s scope; your role in its workspace is %s.",
 			target.Name, to, roleWords(a.effectiveRole()))
@@ -184,19 +221,20 @@ func CheckCredentialActive(credName string, status CredentialStatus) *Violation 
 // has a role and where the credential is visible (rule 4), so the usage that the scope
 // review reads cannot be forged.
 
-// CheckCredentialUse decides whether the caller may record a use of c in workspace
-// wsID. inWorkspace is the caller's actor in that workspace (its own roles there, its
-// organization role in the credential's organization); exists says the workspace
-// exists in the credential's organization, home that it is the credential's home
-// workspace. A workspace that does not exist is refused in the same words as one in
+// CheckCredentialUse decides whether the caller may record a use of c (c.WorkspaceID:
+// its home workspace) in workspace wsID: the caller works there (a role), c may be
+// used there (UsableIn) and the caller sees it (CanSeeCredential). inWorkspace is the
+// caller's actor in that workspace (its own roles there, its organization role in the
+// credential's organization); exists says the workspace exists in the credential's
+// organization. A workspace that does not exist is refused in the same words as one in
 // which the caller has no role.
-func CheckCredentialUse(inWorkspace Actor, c Credential, wsID string, exists, home bool) *Violation {
+func CheckCredentialUse(inWorkspace Actor, c Credential, wsID string, exists bool) *Violation {
 	if !exists || !inWorkspace.effectiveRole().AtLeast(WorkspaceRoleViewer) {
 		return violation(CodeCredentialForbidden, KindForbidden, "workspace_id",
 			"You have no role in workspace %s: a use of credential %q can only be recorded for a workspace you work in. "+
 				"Record it for the workspace whose workflow used the credential, with a token of that workspace's members.", wsID, c.Name)
 	}
-	if !home && c.Scope != ScopeOrganization {
+	if !UsableIn(c.Scope, c.WorkspaceID, wsID, exists) {
 		return invalid("workspace_id",
 			"Credential %q (scope %s) cannot be used in workspace %s: it is usable only in its home workspace, or in every workspace of its organization when organization-scoped.",
 			c.Name, c.Scope, wsID)
@@ -208,8 +246,10 @@ func CheckCredentialUse(inWorkspace Actor, c Credential, wsID string, exists, ho
 	return nil
 }
 
-// CanUseIn decides where a credential can be used (rule 3, rule 12): in its home
-// workspace, or in any workspace of its organization when it is organization-scoped.
-func CanUseIn(scope Scope, homeWorkspaceID, workspaceID string, sameOrganization bool) bool {
+// UsableIn decides where a credential may be used (rules 3 and 12): in its home
+// workspace, or in any workspace of its organization (sameOrganization) when it is
+// organization-scoped. Who may use it there is rule 4 (CanSeeCredential); both make
+// CheckCredentialUse, which the server enforces and the scope review's KeepsUse asks.
+func UsableIn(scope Scope, homeWorkspaceID, workspaceID string, sameOrganization bool) bool {
 	return workspaceID == homeWorkspaceID || (scope == ScopeOrganization && sameOrganization)
 }

@@ -28,7 +28,12 @@ func TestCheckCredentialUse(t *testing.T) {
 		{"someone else's personal credential", orgAdmin, personal, true, true, CodeCredentialForbidden, KindForbidden},
 	}
 	for _, c := range cases {
-		v := CheckCredentialUse(c.a, c.c, "ws_x", c.exists, c.home)
+		c.c.WorkspaceID = "ws_home"
+		wsID := "ws_home"
+		if !c.home {
+			wsID = "ws_x"
+		}
+		v := CheckCredentialUse(c.a, c.c, wsID, c.exists)
 		switch {
 		case c.code == "" && v != nil:
 			t.Errorf("%s: refused: %v", c.name, v)

@@ -1,6 +1,9 @@
 package rules
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Tenancy: organizations, workspaces, teams and memberships; rules 2, 6, 7 and 9 of
 // PLATFORM.md.
@@ -56,6 +59,27 @@ func CheckManage(a Actor, action ManageAction) *Violation {
 	}
 	return violation(CodeManageForbidden, KindForbidden, "",
 		"Only organization admins can %s; your organization role is %s.", action, orgRoleWords(a.OrgRole))
+}
+
+// OrganizationAdminRoles are the organization roles that count as an admin of the
+// organization for rule 6 ("an organization always keeps at least one admin";
+// CheckLastAdmin's otherAdmins), whatever the membership's status: an invited admin
+// counts. The server's store builds its count of admins from this list and the
+// provider's plan (planrun) picks the admins with IsOrganizationAdmin, so both count
+// the same people.
+var OrganizationAdminRoles = []OrgRole{OrgRoleAdmin}
+
+// IsOrganizationAdmin decides whether a membership of this role counts as an admin of
+// its organization (OrganizationAdminRoles), whatever its status.
+func IsOrganizationAdmin(role OrgRole) bool { return slices.Contains(OrganizationAdminRoles, role) }
+
+// OrganizationAdminRoleNames is OrganizationAdminRoles as strings (for the store).
+func OrganizationAdminRoleNames() []string {
+	out := make([]string, len(OrganizationAdminRoles))
+	for i, r := range OrganizationAdminRoles {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // CheckLastAdmin decides whether an organization admin may be demoted or removed:
