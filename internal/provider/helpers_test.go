@@ -315,8 +315,15 @@ func modifyPlan(t *testing.T, r fwresource.Resource, run *planrun.Cache, state, 
 // replace the resource for the attributes requiresReplace (none: no replacement).
 func modifyPlanReplacing(t *testing.T, r fwresource.Resource, run *planrun.Cache, state, plan map[string]tftypes.Value, requiresReplace path.Paths) diag.Diagnostics {
 	t.Helper()
+	return modifyPlanWith(t, r, &framework.ProviderData{Run: run}, state, plan, requiresReplace)
+}
+
+// modifyPlanWith is modifyPlanReplacing with the provider's data given whole (a client
+// besides the run cache, for the checks that read through the client).
+func modifyPlanWith(t *testing.T, r fwresource.Resource, data *framework.ProviderData, state, plan map[string]tftypes.Value, requiresReplace path.Paths) diag.Diagnostics {
+	t.Helper()
 	ctx := context.Background()
-	r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: &framework.ProviderData{Run: run}}, &fwresource.ConfigureResponse{})
+	r.(fwresource.ResourceWithConfigure).Configure(ctx, fwresource.ConfigureRequest{ProviderData: data}, &fwresource.ConfigureResponse{})
 	var sr fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &sr)
 	typ := sr.Schema.Type().TerraformType(ctx).(tftypes.Object)

@@ -30,3 +30,23 @@ func TestViewAuditLogIsOrganizationAdminOnly(t *testing.T) {
 		t.Fatal("workspace owner allowed to read the audit log")
 	}
 }
+
+// TestOrganizationAdmin pins who counts as an organization's admin (rule 6): the admin
+// role, whatever the membership's status; the store counts OrganizationAdminRoleNames.
+func TestOrganizationAdmin(t *testing.T) {
+	for _, c := range []struct {
+		role OrgRole
+		want bool
+	}{
+		{OrgRoleAdmin, true},
+		{OrgRoleMember, false},
+		{OrgRoleNone, false},
+	} {
+		if got := IsOrganizationAdmin(c.role); got != c.want {
+			t.Errorf("IsOrganizationAdmin(%q) = %v, want %v", c.role, got, c.want)
+		}
+	}
+	if got := OrganizationAdminRoleNames(); len(got) != 1 || got[0] != "admin" {
+		t.Errorf("OrganizationAdminRoleNames() = %v, want [admin]", got)
+	}
+}
