@@ -38,7 +38,7 @@ func StartServer(dir string, rl server.RateLimit) (*Server, error) {
 	}
 	_, token, err := run.Store.IssueToken(context.Background(), "bench@bench.example.com", "Bench", "flero-bench")
 	if err != nil {
-		run.Shutdown(context.Background())
+		_ = run.Shutdown(context.Background()) // the token could not be issued: stop the server we started
 		return nil, err
 	}
 	s.URL, s.Token, s.run = run.URL, token, run

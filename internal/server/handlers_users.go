@@ -16,7 +16,7 @@ func getMe(c *call) (*reply, error) {
 func getAccess(c *call) (*reply, error) {
 	orgID, wsID := c.query("organization_id"), c.query("workspace_id")
 	if orgID == "" {
-		return nil, validate(&rules.Violation{Field: "organization_id", Message: "organization_id is required."})
+		return nil, validate(rules.Required("organization_id"))
 	}
 	o, _, err := c.org(orgID)
 	if err != nil {
