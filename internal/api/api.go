@@ -82,7 +82,8 @@ type User struct {
 // Me is GET /v1/me: the token's user.
 type Me struct {
 	User
-	PlatformAdmin bool `json:"platform_admin"`
+	PlatformAdmin bool         `json:"platform_admin"`
+	APIKey        *APIKeyReach `json:"api_key,omitempty"` // the caller is a Flero API key (rule 14)
 }
 
 // CreateUserRequest is POST /v1/admin/users (platform admins only).

@@ -171,7 +171,7 @@ func workspaceNotFound(id string) *apiError {
 // workspaceActors returns, for the caller in organization o (whose actor there is a),
 // its actor in each workspace of o: its own roles there folded in (rule 4 and 10).
 func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) rules.Actor, error) {
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
+	byWS, err := c.workspaceRolesInOrganization(orgID)
 	if err != nil {
 		return nil, err
 	}
