@@ -82,7 +82,7 @@ func decodeAPIKeyCreate(c *call) (api.CreateAPIKeyRequest, error) {
 	if checkJSONInput(c.body) == nil && json.Unmarshal(c.body, &raw) == nil {
 		for k := range raw {
 			if strings.EqualFold(k, "scope") {
-				return api.CreateAPIKeyRequest{}, validate(rules.CheckAPIKeyScopeAttribute(k, true))
+				return api.CreateAPIKeyRequest{}, validate(rules.CheckAPIKeyScopeAttribute("scope", true))
 			}
 		}
 	}
