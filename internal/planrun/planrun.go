@@ -173,6 +173,7 @@ func ActorFromAccess(a *api.Access) rules.Actor {
 		OrgRole:        rules.OrgRole(a.OrgRole),
 		WorkspaceRole:  rules.WorkspaceRole(a.WorkspaceRole),
 		InAnyWorkspace: a.InAnyWorkspace,
+		APIKey:         a.APIKey,
 	}
 }
 

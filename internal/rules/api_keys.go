@@ -115,3 +115,13 @@ func CheckAPIKeyCreatesOrganization(byKey bool) *Violation {
 	return violation(CodeManageForbidden, KindForbidden, "",
 		"An API key acts only inside the organization or workspace it was created in; create organizations with a user's token.")
 }
+
+// checkAPIKeyPersonal refuses a personal credential to a key, as a creation or as a
+// re-scope: a personal credential belongs to a person, and a key is none.
+func checkAPIKeyPersonal(a Actor, scope Scope) *Violation {
+	if !a.APIKey || scope != ScopePersonal {
+		return nil
+	}
+	return violation(CodeCredentialForbidden, KindForbidden, "scope",
+		"An API key cannot make a personal credential: a personal credential belongs to a person. Use scope %q or %q, or a user's token.", ScopeWorkspace, ScopeOrganization)
+}

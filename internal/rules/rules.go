@@ -197,6 +197,8 @@ type Actor struct {
 	// InAnyWorkspace: the caller is a member of at least one workspace of the
 	// organization (decides the use of organization-scoped credentials).
 	InAnyWorkspace bool
+	// APIKey: the caller is a Flero API key (rule 14), which owns nothing personal.
+	APIKey bool
 }
 
 // EffectiveWorkspaceRole is the strongest of the given roles (a direct membership and
@@ -335,6 +337,9 @@ func CheckCredentialAction(a Actor, action CredentialAction, c Credential) *Viol
 		return violation(CodeCredentialForbidden, KindForbidden, "",
 			"You cannot %s credential %q: it is not shared with you.", action, c.Name)
 	case ActionCreate:
+		if v := checkAPIKeyPersonal(a, c.Scope); v != nil {
+			return v
+		}
 		need := WorkspaceRoleAdmin
 		if c.Scope == ScopePersonal {
 			need = WorkspaceRoleEditor
@@ -370,6 +375,9 @@ func CheckRescope(a Actor, c Credential, to Scope) *Violation {
 		return v
 	}
 	target := Credential{Name: c.Name, Scope: to, OwnerID: c.OwnerID}
+	if v := checkAPIKeyPersonal(a, to); v != nil {
+		return v
+	}
 	if to != ScopePersonal && !a.effectiveRole().AtLeast(WorkspaceRoleAdmin) {
 		return violation(CodeCredentialForbidden, KindForbidden, "scope",
 			"Only workspace admins and owners (or organization admins) can give credential %q %s scope; your role in its workspace is %s.",

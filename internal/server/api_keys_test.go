@@ -124,6 +124,11 @@ func TestAPIKeyReach(t *testing.T) {
 	if cred.OwnerID != w.admin.id {
 		t.Errorf("a key's credential is owned by %q, want the key's creator %q", cred.OwnerID, w.admin.id)
 	}
+	e := wsKey.do("POST", ws+"/credentials", api.CreateCredentialRequest{Name: "mine", Type: "slack", Scope: "personal", Data: map[string]string{"k": "v"}}).wantErr(403, "credential_forbidden")
+	if !strings.Contains(e.Message, "personal credential belongs to a person") {
+		t.Errorf("personal credential by a key: %s", e.Message)
+	}
+	wsKey.do("PATCH", "/v1/credentials/"+cred.ID, map[string]string{"scope": "personal"}).wantErr(403, "credential_forbidden")
 	wsKey.do("POST", other+"/credentials", api.CreateCredentialRequest{Name: "x", Type: "slack", Data: map[string]string{"k": "v"}}).wantErr(404, api.CodeNotFound)
 	create[api.Credential](orgKey, other+"/credentials", api.CreateCredentialRequest{Name: "by-org-key", Type: "slack", Data: map[string]string{"k": "v"}})
 	get[api.Credential](wsKey, "/v1/credentials/"+w.shared.ID)

@@ -32,7 +32,7 @@ func (c *call) roles(orgID, wsID string) (store.Roles, error) {
 		return c.tx.Roles(c.user.ID, orgID, wsID)
 	}
 	s := rules.APIKeyStanding(reach(c.key), orgID, wsID)
-	r := store.Roles{OrgMember: s.OrgMember, OrgRole: string(s.OrgRole), InAnyWorkspace: s.InAnyWorkspace}
+	r := store.Roles{OrgMember: s.OrgMember, OrgRole: string(s.OrgRole), InAnyWorkspace: s.InAnyWorkspace, APIKey: true}
 	if s.WorkspaceRole != rules.WorkspaceRoleNone {
 		r.WorkspaceRoles = []string{string(s.WorkspaceRole)}
 	}

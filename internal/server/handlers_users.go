@@ -43,7 +43,7 @@ func getAccess(c *call) (*reply, error) {
 	// it, and it tells nothing of the workspace.
 	a := actor(c.user.ID, roles)
 	return ok(api.Access{UserID: c.user.ID, OrganizationID: o.ID, OrgRole: string(a.OrgRole), WorkspaceID: wsID,
-		WorkspaceRole: string(a.WorkspaceRole), InAnyWorkspace: a.InAnyWorkspace}, 0)
+		WorkspaceRole: string(a.WorkspaceRole), InAnyWorkspace: a.InAnyWorkspace, APIKey: a.APIKey, OwnerID: c.ownerID()}, 0)
 }
 
 func listUsers(c *call) (*reply, error) {

@@ -180,7 +180,7 @@ func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) r
 		if act, ok := actors[wsID]; ok {
 			return act
 		}
-		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
+		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0, APIKey: c.key != nil})
 		actors[wsID] = act
 		return act
 	}, nil

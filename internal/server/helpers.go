@@ -132,6 +132,7 @@ func actor(userID string, r store.Roles) rules.Actor {
 		OrgRole:        rules.OrgRole(r.OrgRole),
 		WorkspaceRole:  rules.EffectiveWorkspaceRole(rules.OrgRoleNone, roles...), // strongest own role; the rules fold in org admin
 		InAnyWorkspace: r.InAnyWorkspace,
+		APIKey:         r.APIKey,
 	}
 }
 
