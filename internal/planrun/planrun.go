@@ -179,12 +179,14 @@ func ActorFromAccess(a *api.Access) rules.Actor {
 
 // Organization is an organization by id.
 func (c *Cache) Organization(ctx context.Context, id string) (*api.Organization, error) {
-	return c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
+	o, err := c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
+	return o, c.outOfReach(ctx, err)
 }
 
 // Workspace is a workspace by id.
 func (c *Cache) Workspace(ctx context.Context, id string) (*api.Workspace, error) {
-	return c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
+	ws, err := c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
+	return ws, c.outOfReach(ctx, err)
 }
 
 // Team is a team by id.

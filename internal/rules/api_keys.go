@@ -125,3 +125,21 @@ func checkAPIKeyPersonal(a Actor, scope Scope) *Violation {
 	return violation(CodeCredentialForbidden, KindForbidden, "scope",
 		"An API key cannot make a personal credential: a personal credential belongs to a person. Use scope %q or %q, or a user's token.", ScopeWorkspace, ScopeOrganization)
 }
+
+// APIKeyReachNote says where a key acts, for a refusal or a not-found met with it.
+func APIKeyReachNote(k APIKeyReach) string {
+	if k.WorkspaceID != "" {
+		return fmt.Sprintf("The token is an API key of workspace %s: it acts as a workspace admin of that workspace only (rule 14).", k.WorkspaceID)
+	}
+	return fmt.Sprintf("The token is an API key of organization %s: it acts as an organization admin of that organization only (rule 14).", k.OrganizationID)
+}
+
+// withAPIKeyReach adds to a refusal met by a key that a key acts only where it was
+// created.
+func withAPIKeyReach(a Actor, v *Violation) *Violation {
+	if v == nil || !a.APIKey {
+		return v
+	}
+	v.Message += " The token is an API key: it acts only in the organization or workspace it was created in (rule 14)."
+	return v
+}
