@@ -214,6 +214,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 // configValue is the block's value if set, else the embedding program's default (see

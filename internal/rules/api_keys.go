@@ -73,11 +73,11 @@ func CheckManageAPIKey(a Actor, workspaceKey bool) *Violation {
 		return nil
 	}
 	if workspaceKey {
-		return violation(CodeManageForbidden, KindForbidden, "",
-			"Only workspace admins and owners (or organization admins) can manage a workspace's API keys; your role in the workspace is %s.", roleWords(a.WorkspaceRole))
+		return withAPIKeyReach(a, violation(CodeManageForbidden, KindForbidden, "",
+			"Only workspace admins and owners (or organization admins) can manage a workspace's API keys; your role in the workspace is %s.", roleWords(a.WorkspaceRole)))
 	}
-	return violation(CodeManageForbidden, KindForbidden, "",
-		"Only organization admins can manage an organization's API keys; your organization role is %s.", orgRoleWords(a.OrgRole))
+	return withAPIKeyReach(a, violation(CodeManageForbidden, KindForbidden, "",
+		"Only organization admins can manage an organization's API keys; your organization role is %s.", orgRoleWords(a.OrgRole)))
 }
 
 // CheckAPIKeyScopeAttribute refuses a scope given to a key: a key has no scope, it
@@ -142,4 +142,23 @@ func withAPIKeyReach(a Actor, v *Violation) *Violation {
 	}
 	v.Message += " The token is an API key: it acts only in the organization or workspace it was created in (rule 14)."
 	return v
+}
+
+// ValidateRFC3339 checks a time written as RFC 3339, such as 2026-01-02T15:04:05Z.
+func ValidateRFC3339(field, v string) *Violation {
+	if _, err := time.Parse(time.RFC3339, v); err != nil {
+		return invalid(field, "%s must be an RFC 3339 time such as 2026-01-02T15:04:05Z, got %q.", field, v)
+	}
+	return nil
+}
+
+// DefaultAPIKeyTTL is how long an ephemeral key lives when no ttl is given.
+const DefaultAPIKeyTTL = time.Hour
+
+// APIKeyRenewAt is when a key that lives from mintedAt to expiresAt should be renewed:
+// with a tenth of its life left (at most 5 minutes before its expiry), so that a
+// renewal has time to land before the key is refused.
+func APIKeyRenewAt(mintedAt, expiresAt time.Time) time.Time {
+	margin := min(expiresAt.Sub(mintedAt)/10, 5*time.Minute)
+	return expiresAt.Add(-margin)
 }
