@@ -24,10 +24,10 @@ import (
 )
 
 var (
-	_ provider.ProviderWithEphemeralResources          = (*fleroProvider)(nil)
-	_ ephemeral.EphemeralResourceWithConfigure         = (*apiKeyEphemeral)(nil)
-	_ ephemeral.EphemeralResourceWithRenew             = (*apiKeyEphemeral)(nil)
-	_ ephemeral.EphemeralResourceWithClose             = (*apiKeyEphemeral)(nil)
+	_ provider.ProviderWithEphemeralResources         = (*fleroProvider)(nil)
+	_ ephemeral.EphemeralResourceWithConfigure        = (*apiKeyEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithRenew            = (*apiKeyEphemeral)(nil)
+	_ ephemeral.EphemeralResourceWithClose            = (*apiKeyEphemeral)(nil)
 	_ ephemeral.EphemeralResourceWithConfigValidators = (*apiKeyEphemeral)(nil)
 )
 
