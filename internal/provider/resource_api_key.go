@@ -65,7 +65,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"**The value lives in the Terraform state** (marked sensitive, but readable by anyone who can read the state). " +
 			"To give a run a key without storing it anywhere, use the `flero_api_key` ephemeral resource instead (Terraform 1.10+, OpenTofu 1.11+): " +
 			"it mints a short-lived key for the run and revokes it when the run ends.\n\n" +
-			"Destroying the resource revokes the key. Changing `keepers` (or the key's place or expiry) replaces it: a new key is created, then the old one revoked.",
+			"Destroying the resource revokes the key. Changing `keepers` (or the key's place or expiry) replaces it: the old key is revoked and a new one created " +
+			"(with `lifecycle { create_before_destroy = true }`, the new one is created first). After an import, `value` is null: the platform shows a key once.",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The key's id (key_…)."),
 			"organization_id": schema.StringAttribute{
@@ -90,7 +91,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: replace,
 			},
 			"keepers": schema.MapAttribute{
-				Description:   "Arbitrary values that, when changed, replace the key (a rotation): the new key is created, then the old one revoked.",
+				Description:   "Arbitrary values that, when changed, replace the key (a rotation): the old key is revoked and a new one created.",
 				Optional:      true,
 				ElementType:   types.StringType,
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.RequiresReplace()},
