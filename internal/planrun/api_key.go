@@ -1,7 +1,6 @@
 package planrun
 
 import (
-	"context"
 	"errors"
 
 	"github.com/flero/terraform-provider-flero/internal/client"
@@ -19,12 +18,12 @@ func (e *OutOfReachError) Error() string { return e.Err.Error() + " " + e.Note }
 func (e *OutOfReachError) Unwrap() error { return e.Err }
 
 // outOfReach wraps a not-found answer to a token that is an API key.
-func (c *Cache) outOfReach(ctx context.Context, err error) error {
+func (c *Cache) outOfReach(err error) error {
 	if !errors.Is(err, client.ErrNotFound) {
 		return err
 	}
-	me, merr := c.Me(ctx)
-	if merr != nil || me.APIKey == nil {
+	me := c.knownMe() // read when the provider was configured: no request here
+	if me == nil || me.APIKey == nil {
 		return err
 	}
 	return &OutOfReachError{Err: err, Note: rules.APIKeyReachNote(rules.APIKeyReach{OrganizationID: me.APIKey.OrganizationID, WorkspaceID: me.APIKey.WorkspaceID})}

@@ -180,13 +180,13 @@ func ActorFromAccess(a *api.Access) rules.Actor {
 // Organization is an organization by id.
 func (c *Cache) Organization(ctx context.Context, id string) (*api.Organization, error) {
 	o, err := c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
-	return o, c.outOfReach(ctx, err)
+	return o, c.outOfReach(err)
 }
 
 // Workspace is a workspace by id.
 func (c *Cache) Workspace(ctx context.Context, id string) (*api.Workspace, error) {
 	ws, err := c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
-	return ws, c.outOfReach(ctx, err)
+	return ws, c.outOfReach(err)
 }
 
 // Team is a team by id.
