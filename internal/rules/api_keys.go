@@ -95,12 +95,6 @@ func ValidateAPIKeyExpiry(field string, expiresAt *time.Time, now time.Time) *Vi
 	return ValidateTokenExpiry(field, expiresAt, now)
 }
 
-// APIKeyUsable reports whether a key may authenticate at now: not revoked, not
-// expired (zero times: never).
-func APIKeyUsable(revokedAt, expiresAt, now time.Time) bool {
-	return revokedAt.IsZero() && !TokenExpired(expiresAt, now)
-}
-
 // APIKeyExpiredMessage is the refusal of an expired key.
 func APIKeyExpiredMessage(expiresAt time.Time) string {
 	return fmt.Sprintf("The API key expired at %s: ask an admin of its organization or workspace for a new one.", expiresAt.UTC().Format(time.RFC3339))

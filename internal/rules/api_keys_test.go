@@ -51,8 +51,19 @@ func TestAPIKeyScopeAndExpiry(t *testing.T) {
 		t.Errorf("scope: %+v", v)
 	}
 	now := time.Now()
-	if !APIKeyUsable(time.Time{}, time.Time{}, now) || APIKeyUsable(now, time.Time{}, now) || APIKeyUsable(time.Time{}, now, now) {
-		t.Error("APIKeyUsable")
+	past := now.Add(-time.Second)
+	if ValidateAPIKeyExpiry("expires_at", &past, now) == nil || ValidateAPIKeyExpiry("expires_at", nil, now) != nil {
+		t.Error("ValidateAPIKeyExpiry")
+	}
+	if ValidateRFC3339("expires_at", "2026-01-02T15:04:05Z") != nil || ValidateRFC3339("expires_at", "tomorrow") == nil {
+		t.Error("ValidateRFC3339")
+	}
+	start := now
+	if at := APIKeyRenewAt(start, start.Add(time.Hour)); !at.Equal(start.Add(55 * time.Minute)) {
+		t.Errorf("renew a 1h key at %v", at.Sub(start))
+	}
+	if at := APIKeyRenewAt(start, start.Add(10*time.Minute)); !at.Equal(start.Add(9 * time.Minute)) {
+		t.Errorf("renew a 10m key at %v", at.Sub(start))
 	}
 	if CheckAPIKeyCreatesOrganization(true) == nil || CheckAPIKeyCreatesOrganization(false) != nil {
 		t.Error("CheckAPIKeyCreatesOrganization")

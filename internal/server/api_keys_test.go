@@ -345,4 +345,9 @@ func TestAPIKeyScopeRefused(t *testing.T) {
 		t.Errorf("a refused key was made: %+v", l)
 	}
 	w.admin.do("POST", "/v1/organizations/"+w.org.ID+"/api-keys", `{"name":""}`).wantErr(422, api.CodeValidation)
+	k := mintOrgKey(w, w.admin, "k", nil)
+	e := w.admin.do("PATCH", "/v1/api-keys/"+k.ID, `{"scope":"workspace"}`).wantErr(422, api.CodeValidation)
+	if !strings.Contains(e.Message, "no scope") {
+		t.Errorf("PATCH with a scope: %+v", e)
+	}
 }

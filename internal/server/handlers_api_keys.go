@@ -75,16 +75,24 @@ type storedAPIKey struct {
 	ID string `json:"id"`
 }
 
-// decodeAPIKeyCreate reads a key's creation body: a "scope" in it is refused with the
-// reason (rule 14) rather than as an unknown field.
-func decodeAPIKeyCreate(c *call) (api.CreateAPIKeyRequest, error) {
+// refuseScope refuses a key's creation or change that sets a scope, with the reason
+// (rule 14) rather than as an unknown field.
+func refuseScope(c *call) error {
 	var raw map[string]json.RawMessage
 	if checkJSONInput(c.body) == nil && json.Unmarshal(c.body, &raw) == nil {
 		for k := range raw {
 			if strings.EqualFold(k, "scope") {
-				return api.CreateAPIKeyRequest{}, validate(rules.CheckAPIKeyScopeAttribute("scope", true))
+				return validate(rules.CheckAPIKeyScopeAttribute("scope", true))
 			}
 		}
+	}
+	return nil
+}
+
+// decodeAPIKeyCreate reads a key's creation body.
+func decodeAPIKeyCreate(c *call) (api.CreateAPIKeyRequest, error) {
+	if err := refuseScope(c); err != nil {
+		return api.CreateAPIKeyRequest{}, err
 	}
 	req, err := decode[api.CreateAPIKeyRequest](c)
 	if err != nil {
@@ -225,6 +233,9 @@ func getAPIKey(c *call) (*reply, error) {
 func updateAPIKey(c *call) (*reply, error) {
 	k, err := c.apiKey(c.path("api_key_id"))
 	if err != nil {
+		return nil, err
+	}
+	if err := refuseScope(c); err != nil {
 		return nil, err
 	}
 	req, err := decode[api.UpdateAPIKeyRequest](c)
