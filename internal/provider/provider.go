@@ -114,7 +114,7 @@ func (p *fleroProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:  []validator.String{validators.Endpoint()},
 			},
 			"token": schema.StringAttribute{
-				Description: "API token. Defaults to the " + EnvToken + " environment variable.",
+				Description: "API token: a user's token or a Flero API key (such as an ephemeral `flero_api_key`'s value, Terraform 1.10+). Defaults to the " + EnvToken + " environment variable.",
 				Optional:    true,
 				Sensitive:   true,
 			},
