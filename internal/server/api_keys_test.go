@@ -351,3 +351,15 @@ func TestAPIKeyScopeRefused(t *testing.T) {
 		t.Errorf("PATCH with a scope: %+v", e)
 	}
 }
+
+// TestAPIKeyGoneWithItsPlace: a workspace's keys go with the workspace, at once,
+// although the server caches the keys it has seen.
+func TestAPIKeyGoneWithItsPlace(t *testing.T) {
+	srv := testserver.Start(t)
+	w := newWorld(t, srv, "free")
+	ws := create[api.Workspace](w.admin, "/v1/organizations/"+w.org.ID+"/workspaces", api.CreateWorkspaceRequest{Name: "short-lived"})
+	k := keyAs(t, w, mintWSKey(w, w.admin, ws.ID, "ci", nil))
+	get[api.Organization](k, "/v1/organizations/"+w.org.ID) // used, and cached
+	w.admin.do("DELETE", "/v1/workspaces/"+ws.ID, nil).want(204)
+	k.do("GET", "/v1/organizations/"+w.org.ID, nil).wantErr(401, api.CodeUnauthorized)
+}

@@ -168,6 +168,7 @@ func deleteOrganization(c *call) (*reply, error) {
 	if err := c.tx.DeleteOrganization(o.ID); err != nil {
 		return nil, err
 	}
+	c.revoked = true // its API keys went with it: the auth cache forgets them
 	if err := c.audit("deleted", "organization", o.ID, o.ID, "", map[string]string{"name": o.Name}); err != nil {
 		return nil, err
 	}

@@ -136,6 +136,7 @@ func deleteWorkspace(c *call) (*reply, error) {
 	if err := c.tx.DeleteWorkspace(ws.ID); err != nil {
 		return nil, err
 	}
+	c.revoked = true // its API keys went with it: the auth cache forgets them
 	if err := c.audit("deleted", "workspace", ws.ID, o.ID, ws.ID, map[string]string{"name": ws.Name}); err != nil {
 		return nil, err
 	}
