@@ -121,7 +121,7 @@ func (p *fleroProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:  []validator.String{validators.Endpoint()},
 			},
 			"token": schema.StringAttribute{
-				Description: "API token. Defaults to the " + EnvToken + " environment variable.",
+				Description: "API token: a user's token or a Flero API key (such as an ephemeral `flero_api_key`'s value, Terraform 1.10+). Defaults to the " + EnvToken + " environment variable.",
 				Optional:    true,
 				Sensitive:   true,
 			},
@@ -221,6 +221,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 // configValue is the block's value if set, else the embedding program's default (see
@@ -301,6 +302,7 @@ var (
 		NewTeamMembershipResource,
 		NewWorkspaceMembershipResource,
 		NewCredentialResource,
+		NewAPIKeyResource,
 	}
 	dataSources = []func() datasource.DataSource{
 		NewOrganizationDataSource,
@@ -313,7 +315,9 @@ var (
 		NewCredentialDataSource,
 	}
 	// ephemeralResources are values opened for one Terraform run and never stored.
-	ephemeralResources = []func() ephemeral.EphemeralResource{}
+	ephemeralResources = []func() ephemeral.EphemeralResource{
+		NewAPIKeyEphemeralResource,
+	}
 	// listResources find the objects that exist on the platform, for terraform query:
 	// one per resource type, named after it (list.go).
 	listResources = []func() list.ListResource{

@@ -118,7 +118,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 	}
 	checkNameFree(ctx, diags, r.Client(), run, credentialUnique(*plan), self)
 	plan.OrganizationID = types.StringValue(ws.OrganizationID)
-	plan.OwnerID = types.StringValue(actor.UserID)
+	plan.OwnerID = types.StringValue(ownerAtPlan(ctx, run, ws.OrganizationID, wsID, actor))
 	plan.Status = types.StringValue(string(rules.CredentialActive))
 }
 

@@ -146,6 +146,9 @@ func CheckCredentialAction(a Actor, action CredentialAction, c Credential) *Viol
 		return violation(CodeCredentialForbidden, KindForbidden, "",
 			"You cannot %s credential %q: it is not shared with you.", action, c.Name)
 	case ActionCreate:
+		if v := checkAPIKeyPersonal(a, c.Scope); v != nil {
+			return v
+		}
 		if role.AtLeast(CreateCredentialRole(c.Scope)) {
 			return nil
 		}
@@ -177,6 +180,9 @@ func CheckRescope(a Actor, c Credential, to Scope) *Violation {
 		return v
 	}
 	target := Credential{Name: c.Name, Scope: to, OwnerID: c.OwnerID}
+	if v := checkAPIKeyPersonal(a, to); v != nil {
+		return v
+	}
 	if !a.effectiveRole().AtLeast(CreateCredentialRole(to)) {
 		return violation(CodeCredentialForbidden, KindForbidden, "scope",
 			"Only workspace admins and owners (or organization admins) can give credential %q %s scope; your role in its workspace is %s.",

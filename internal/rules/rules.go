@@ -206,6 +206,8 @@ type Actor struct {
 	// InAnyWorkspace: the caller is a member of at least one workspace of the
 	// organization (decides the use of organization-scoped credentials).
 	InAnyWorkspace bool
+	// APIKey: the caller is a Flero API key (rule 14), which owns nothing personal.
+	APIKey bool
 }
 
 // EffectiveWorkspaceRole is the strongest of the given roles (a direct membership and

@@ -48,6 +48,10 @@ func CheckManage(a Actor, action ManageAction) *Violation {
 	if a.OrgRole == OrgRoleAdmin {
 		return nil
 	}
+	return withAPIKeyReach(a, checkManage(a, action))
+}
+
+func checkManage(a Actor, action ManageAction) *Violation {
 	switch action {
 	case ManageWorkspaceSettings, ManageWorkspaceMemberships:
 		if a.WorkspaceRole.AtLeast(WorkspaceRoleAdmin) {

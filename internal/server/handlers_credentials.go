@@ -71,7 +71,7 @@ func createCredential(c *call) (*reply, error) {
 	if err := validate(rules.OneOf("scope", req.Scope, rules.Scopes)); err != nil {
 		return nil, err
 	}
-	rc := rules.Credential{Name: req.Name, Scope: rules.Scope(req.Scope), OwnerID: c.user.ID}
+	rc := rules.Credential{Name: req.Name, Scope: rules.Scope(req.Scope), OwnerID: c.ownerID()}
 	if err := check(rules.CheckCredentialAction(a, rules.ActionCreate, rc)); err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func createCredential(c *call) (*reply, error) {
 		return nil, err
 	}
 	cr := store.Credential{Credential: api.Credential{WorkspaceID: ws.ID, OrganizationID: o.ID, Name: req.Name, Type: req.Type,
-		Description: req.Description, Scope: req.Scope, OwnerID: c.user.ID, Status: string(rules.CredentialActive)}}
+		Description: req.Description, Scope: req.Scope, OwnerID: c.ownerID(), Status: string(rules.CredentialActive)}}
 	if err := c.tx.InsertCredential(&cr, req.Data); err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func recordCredentialUse(c *call) (*reply, error) {
 	exists := err == nil && ws.OrganizationID == cr.OrganizationID
 	var there rules.Actor
 	if exists {
-		roles, err := c.tx.Roles(c.user.ID, ws.OrganizationID, ws.ID)
+		roles, err := c.roles(ws.OrganizationID, ws.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -213,7 +213,8 @@ type call struct {
 	user    store.User
 	body    []byte
 	s       *Server
-	revoked bool // a token was revoked: the auth cache forgets what it knew
+	revoked bool          // a token was revoked: the auth cache forgets what it knew
+	key     *store.APIKey // the caller is this Flero API key (rule 14); user is its stand-in
 }
 
 func (c *call) path(name string) string { return c.r.PathValue(name) }
@@ -337,10 +338,11 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	)
 	run := func(tx *store.Tx) error {
 		rep, encoded, replayed, rebuilt, revoked = nil, nil, nil, false, false
-		user, err := s.authenticate(tx, hash, gen)
+		who, err := s.authenticate(tx, hash, gen)
 		if err != nil {
 			return err
 		}
+		user := who.user
 		if ep.mode != modeRead {
 			// Writes store the tokens' last uses that reads only remembered.
 			s.used.restore(touched)
@@ -371,7 +373,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 					replayed = &prev
 					return nil
 				}
-				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s, key: who.key}
 				if rep, err = ep.replay(c, prev.Body); err != nil {
 					return err
 				}
@@ -382,7 +384,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s, key: who.key}
 		if rep, err = ep.fn(c); err != nil {
 			return err
 		}
@@ -453,22 +455,23 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	writeBody(w, rep.status, encoded)
 }
 
-// authenticate finds the token's user. The positive answer is cached (users are never
-// deleted) until a token is revoked; an expired token is refused at once, cached or
-// not (rule 13). gen is the cache's generation when the request began.
-func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User, error) {
+// authenticate finds the token's user, or the Flero API key (rule 14) with its
+// stand-in user. The positive answer is cached (users are never deleted) until a token
+// or key is revoked or a key's expiry changes; an expired token or key is refused at
+// once, cached or not (rule 13). gen is the cache's generation when the request began.
+func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (authEntry, error) {
 	e, ok := s.auth.get(hash)
 	if !ok {
 		k, err := tx.TokenByHash(hash)
 		if errors.Is(err, store.ErrNotFound) {
-			return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid (unknown or revoked)."}
+			return s.authenticateAPIKey(tx, hash, gen)
 		}
 		if err != nil {
-			return store.User{}, err
+			return authEntry{}, err
 		}
 		u, err := tx.UserByID(k.UserID)
 		if err != nil {
-			return u, err
+			return authEntry{}, err
 		}
 		e = authEntry{user: u, tokenID: k.ID, expires: k.ExpiresAt, gen: gen}
 		if u.Status == "active" {
@@ -479,22 +482,26 @@ func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User
 }
 
 // admit accepts a known token unless it has expired, and records its use.
-func (s *Server) admit(e authEntry) (store.User, error) {
+func (s *Server) admit(e authEntry) (authEntry, error) {
 	now := time.Now()
 	if rules.TokenExpired(e.expires, now) {
-		return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: rules.TokenExpiredMessage(e.expires)}
+		msg := rules.TokenExpiredMessage(e.expires)
+		if e.key != nil {
+			msg = rules.APIKeyExpiredMessage(e.expires)
+		}
+		return authEntry{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: msg}
 	}
 	s.used.record(e.tokenID, now)
-	return e.user, nil
+	return e, nil
 }
 
 func (s *Server) activate(ctx context.Context, hash string) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
-		u, err := s.authenticate(tx, hash, s.auth.generation())
-		if err != nil || u.Status == "active" {
+		e, err := s.authenticate(tx, hash, s.auth.generation())
+		if err != nil || e.user.Status == "active" {
 			return err
 		}
-		return tx.ActivateUser(u.ID)
+		return tx.ActivateUser(e.user.ID)
 	})
 }
 
@@ -534,15 +541,17 @@ func (s *Server) identify(ctx context.Context, hasToken bool, hash string, gen u
 	cached, known := s.auth.get(hash)
 	switch {
 	case hasToken && known:
-		user, err = s.admit(cached)
+		var e authEntry
+		e, err = s.admit(cached)
+		user = e.user
 	case s.authFail != nil && s.authFail.exhausted(addr) != nil:
 		return store.User{}, s.authFail.exhausted(addr)
 	case !hasToken:
 		err = &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "Missing or malformed Authorization header: use \"Authorization: Bearer <token>\"."}
 	default:
 		err = s.store.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			user, err = s.authenticate(tx, hash, gen)
+			e, err := s.authenticate(tx, hash, gen)
+			user = e.user
 			return err
 		})
 	}
