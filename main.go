@@ -6,15 +6,9 @@ import (
 	"flag"
 	"log"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
-	"github.com/flero/terraform-provider-flero/internal/plugintune"
 	"github.com/flero/terraform-provider-flero/internal/provider"
+	"github.com/flero/terraform-provider-flero/internal/serve"
 )
-
-// stopProfile ends a CPU profile started by profile.go (builds with the flero_profile
-// tag only).
-var stopProfile = func() {}
 
 // version is set by the release build: -ldflags "-X main.version=1.2.3".
 var version = "dev"
@@ -24,17 +18,8 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	} else {
-		// Terraform drops the SDK's TRACE lines unless TF_LOG or TF_LOG_PROVIDER is
-		// set: formatting them cost a third of the provider's CPU.
-		plugintune.QuietLogsTerraformDrops("flero")
-	}
-	// GC percent 400 unless GOGC is set: the live heap is a few MB (see ctxrelease).
-	plugintune.SetGCPercent()
-	err := tf6server.Serve("registry.terraform.io/flero/flero", provider.NewServer(version), opts...)
+	stopProfile := serve.StartCPUProfile() // builds with the flero_profile tag only
+	err := serve.Run("registry.terraform.io/flero/flero", serve.NewServer(provider.New(version)), debug)
 	stopProfile()
 	if err != nil {
 		log.Fatal(err.Error())

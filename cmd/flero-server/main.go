@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -151,52 +150,21 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		debug.SetGCPercent(400)
 	}
 
-	st, err := store.Open(*dbPath, store.Options{EncryptionKey: *key})
-	if err != nil {
-		log.Error("open database", "db", store.Redacted(*dbPath), "error", err.Error())
-		return 1
-	}
-	defer st.Close()
-	ctx := context.Background()
-	hasUsers, err := st.HasUsers(ctx)
-	if err != nil {
-		log.Error("read database", "error", err.Error())
-		return 1
-	}
-	if *token != "" || !hasUsers {
-		tok, generated := *token, false
-		if tok == "" {
-			tok, generated = store.NewToken(), true
-		}
-		adminID, err := st.Bootstrap(ctx, tok)
-		if err != nil {
-			log.Error("bootstrap", "error", err.Error())
-			return 1
-		}
-		if generated {
-			fmt.Fprintf(stdout, "bootstrap admin token (shown once): %s\n", tok)
-		}
-		log.Info("bootstrap admin ready", "user_id", adminID)
-	}
-
-	srv := server.New(server.Options{Store: st, Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst},
-		AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f,
-		InvitationTTL: *inviteTTL})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		log.Error("listen", "addr", *addr, "error", err.Error())
-		return 1
-	}
-	url := "http://" + ln.Addr().String()
 	limits := server.DefaultHTTPLimits
 	limits.MaxConnections = *maxConns
-	hs := server.NewHTTPServer(srv, limits, log)
-	ln = server.LimitListener(ln, limits.MaxConnections)
+	run, err := server.Start(server.StartOptions{DB: *dbPath, Store: store.Options{EncryptionKey: *key},
+		BootstrapToken: *token, Addr: *addr, HTTP: limits,
+		OnGeneratedToken: func(tok string) { fmt.Fprintf(stdout, "bootstrap admin token (shown once): %s\n", tok) },
+		Server: server.Options{Logger: log, RateLimit: server.RateLimit{RPS: *rps, Burst: *burst},
+			AuthFailureLimit: server.RateLimit{RPS: *authRPS, Burst: *authBurst}, BodyReadTimeout: *bodyRead, Faults: f,
+			InvitationTTL: *inviteTTL}})
+	if err != nil {
+		return 1 // logged by Start
+	}
+	url := run.URL
 
-	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	sigCtx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	if *readyFile != "" {
 		if err := os.WriteFile(*readyFile, []byte(url+"\n"), 0o644); err != nil {
 			log.Error("ready file", "error", err.Error())
@@ -206,17 +174,17 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	log.Info("listening", "url", url, "db", store.Redacted(*dbPath), "rate_limit_rps", *rps)
 
 	select {
-	case err := <-errc:
-		log.Error("serve", "error", err.Error())
+	case <-run.Done():
+		log.Error("serve", "error", run.Err().Error())
+		run.Store.Close()
 		return 1
 	case <-sigCtx.Done():
 	}
 	log.Info("shutting down")
 	shCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shCtx); err != nil {
+	if err := run.Shutdown(shCtx); err != nil {
 		log.Error("shutdown", "error", err.Error())
-		hs.Close()
 	}
 	if *readyFile != "" {
 		os.Remove(*readyFile)

@@ -30,6 +30,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/provider"
+	"github.com/flero/terraform-provider-flero/internal/serve"
 	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
@@ -45,7 +46,7 @@ type Factories = map[string]func() (tfprotov6.ProviderServer, error)
 // of the provider block itself (invalid or unreachable endpoints); every other test
 // uses its Env's factories.
 var ProtoV6ProviderFactories = Factories{
-	ProviderName: func() (tfprotov6.ProviderServer, error) { return provider.NewServer("test")(), nil },
+	ProviderName: func() (tfprotov6.ProviderServer, error) { return serve.NewServer(provider.New("test"))(), nil },
 }
 
 // FactoriesFor serve the provider in-process with endpoint and token as its defaults
@@ -53,9 +54,9 @@ var ProtoV6ProviderFactories = Factories{
 // them. Either may be empty (then the environment variable is the fallback, as for the
 // released provider).
 func FactoriesFor(endpoint, token string, opts ...provider.Option) Factories {
-	serve := provider.NewServer("test", append([]provider.Option{provider.WithDefaultConnection(endpoint, token)}, opts...)...)
+	server := serve.NewServer(provider.New("test", append([]provider.Option{provider.WithDefaultConnection(endpoint, token)}, opts...)...))
 	return Factories{
-		ProviderName: func() (tfprotov6.ProviderServer, error) { return serve(), nil },
+		ProviderName: func() (tfprotov6.ProviderServer, error) { return server(), nil },
 	}
 }
 

@@ -82,7 +82,8 @@ type User struct {
 // Me is GET /v1/me: the token's user.
 type Me struct {
 	User
-	PlatformAdmin bool `json:"platform_admin"`
+	PlatformAdmin bool         `json:"platform_admin"`
+	APIKey        *APIKeyReach `json:"api_key,omitempty"` // the caller is a Flero API key (rule 14)
 }
 
 // CreateUserRequest is POST /v1/admin/users (platform admins only).
@@ -122,6 +123,10 @@ type Access struct {
 	WorkspaceID    string `json:"workspace_id,omitempty"`
 	WorkspaceRole  string `json:"workspace_role,omitempty"` // strongest direct or team role, "" if none
 	InAnyWorkspace bool   `json:"in_any_workspace"`
+	// APIKey: the caller is a Flero API key (rule 14); OwnerID is then the user who owns
+	// what it creates (the key's creator), else the caller.
+	APIKey  bool   `json:"api_key,omitempty"`
+	OwnerID string `json:"owner_id,omitempty"`
 }
 
 // ---------------------------------------------------------------------------

@@ -70,4 +70,12 @@ var Routes = []Route{
 	{"POST", "/v1/credentials/{credential_id}/test"},
 
 	{"GET", "/v1/organizations/{organization_id}/audit-events"}, // ?action=&entity_type=&entity_id=&workspace_id=&actor_id=&email=&since=
+
+	{"GET", "/v1/organizations/{organization_id}/api-keys"}, // the organization's own keys (rule 14), revoked ones included
+	{"POST", "/v1/organizations/{organization_id}/api-keys"},
+	{"GET", "/v1/workspaces/{workspace_id}/api-keys"},
+	{"POST", "/v1/workspaces/{workspace_id}/api-keys"},
+	{"GET", "/v1/api-keys/{api_key_id}"},
+	{"PATCH", "/v1/api-keys/{api_key_id}"},  // name, expires_at (renewal)
+	{"DELETE", "/v1/api-keys/{api_key_id}"}, // revoke
 }

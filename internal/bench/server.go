@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"path/filepath"
 	"sync/atomic"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/server"
-	"github.com/flero/terraform-provider-flero/internal/store"
 )
 
 // Server is the reference server run in the bench's own process, on a fresh SQLite
@@ -21,9 +18,7 @@ type Server struct {
 	URL   string // http://127.0.0.1:port
 	Token string // an API token of an ordinary active user (it creates the organization)
 
-	st       *store.Store
-	hs       *http.Server
-	done     chan struct{}
+	run      *server.Running
 	counters *server.Counters
 
 	total, accepted, tooMany, serverErr atomic.Int64
@@ -32,35 +27,24 @@ type Server struct {
 	perSecond                           [maxSeconds]atomic.Int64
 }
 
-// StartServer opens a new database in dir and serves it on 127.0.0.1. A zero
-// RateLimit serves without a limit.
+// StartServer opens a new database in dir and serves it on 127.0.0.1 (server.Start).
+// A zero RateLimit serves without a limit.
 func StartServer(dir string, rl server.RateLimit) (*Server, error) {
-	st, err := store.Open(filepath.Join(dir, "flero.db"), store.Options{})
+	s := &Server{counters: server.NewCounters()}
+	run, err := server.Start(server.StartOptions{DB: filepath.Join(dir, "flero.db"), Addr: "127.0.0.1:0",
+		Server: server.Options{RateLimit: rl, Counters: s.counters, Observe: s.count}})
 	if err != nil {
 		return nil, err
 	}
-	ctx := context.Background()
-	if _, err := st.Bootstrap(ctx, store.NewToken()); err != nil {
-		st.Close()
-		return nil, err
-	}
-	_, token, err := st.IssueToken(ctx, "bench@bench.example.com", "Bench", "flero-bench")
+	_, token, err := run.Store.IssueToken(context.Background(), "bench@bench.example.com", "Bench", "flero-bench")
 	if err != nil {
-		st.Close()
+		_ = run.Shutdown(context.Background()) // the token could not be issued: stop the server we started
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
-	s := &Server{URL: "http://" + ln.Addr().String(), Token: token, st: st, counters: server.NewCounters(), done: make(chan struct{})}
-	s.start.Store(time.Now().UnixNano())
-	h := server.New(server.Options{Store: st, RateLimit: rl, Counters: s.counters})
-	s.hs = &http.Server{Handler: s.count(h), ReadHeaderTimeout: 10 * time.Second}
+	s.URL, s.Token, s.run = run.URL, token, run
+	s.start.Store(time.Now().UnixNano()) // nothing is answered before the URL is known
 	go func() {
-		defer close(s.done)
-		if err := s.hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := run.Err(); err != nil {
 			fmt.Printf("flero-bench: server: %v\n", err)
 		}
 	}()
@@ -71,57 +55,28 @@ func StartServer(dir string, rl server.RateLimit) (*Server, error) {
 func (s *Server) Close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.hs.Shutdown(ctx); err != nil {
-		s.hs.Close()
+	_ = s.run.Shutdown(ctx) // cut short: the connections left are closed
+}
+
+// count counts an answer by its status (server.Options.Observe).
+func (s *Server) count(status int) {
+	s.total.Add(1)
+	switch {
+	case status == http.StatusTooManyRequests:
+		s.tooMany.Add(1)
+	case status >= 500:
+		s.serverErr.Add(1)
+		s.accepted.Add(1)
+	default:
+		s.accepted.Add(1)
 	}
-	<-s.done
-	s.st.Close()
-}
-
-// count wraps the API handler with the status counters.
-func (s *Server) count(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		s.total.Add(1)
-		switch {
-		case sw.status == http.StatusTooManyRequests:
-			s.tooMany.Add(1)
-		case sw.status >= 500:
-			s.serverErr.Add(1)
-			s.accepted.Add(1)
-		default:
-			s.accepted.Add(1)
-		}
-		now := time.Now().UnixNano()
-		if sec := (now - s.start.Load()) / int64(time.Second); sw.status != http.StatusTooManyRequests && sec >= 0 && sec < maxSeconds {
-			s.perSecond[sec].Add(1)
-		}
-		s.first.CompareAndSwap(0, now)
-		s.last.Store(now)
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
+	now := time.Now().UnixNano()
+	if sec := (now - s.start.Load()) / int64(time.Second); status != http.StatusTooManyRequests && sec >= 0 && sec < maxSeconds {
+		s.perSecond[sec].Add(1)
 	}
-	w.ResponseWriter.WriteHeader(code)
+	s.first.CompareAndSwap(0, now)
+	s.last.Store(now)
 }
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Stats are the server's counters since the last Reset.
 type Stats struct {

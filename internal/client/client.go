@@ -88,6 +88,7 @@ type Client struct {
 	WorkspaceMemberships    *WorkspaceMembershipsService
 	Credentials             *CredentialsService
 	Audit                   *AuditService
+	APIKeys                 *APIKeysService
 
 	cfg     Config
 	base    *url.URL
@@ -193,6 +194,7 @@ func New(cfg Config) (*Client, error) {
 	c.WorkspaceMemberships = &WorkspaceMembershipsService{c}
 	c.Credentials = &CredentialsService{c}
 	c.Audit = &AuditService{c}
+	c.APIKeys = &APIKeysService{c}
 	return c, nil
 }
 

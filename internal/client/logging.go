@@ -119,6 +119,7 @@ var redactedKeys = map[string]bool{
 	"password":      true,
 	"authorization": true,
 	"api_key":       true,
+	"key":           true, // a Flero API key's secret (rule 14)
 	"private_key":   true,
 }
 
@@ -128,7 +129,7 @@ const redacted = "[REDACTED]"
 const maxLoggedBody = 4096
 
 // Redact returns a JSON body fit for a log: the value of every key named data,
-// token, secret, password, authorization, api_key or private_key (at any depth, any
+// token, secret, password, authorization, api_key, key or private_key (at any depth, any
 // case) is replaced by "[REDACTED]". A body that is not JSON is not shown at all,
 // only its size: the client cannot know what it holds.
 func Redact(body []byte) string {

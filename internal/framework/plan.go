@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -202,8 +203,12 @@ func organizationOrWorkspace(orgID, workspaceID string) string {
 // not-found says the object does not exist or is not visible to the token.
 func AddLookupError(diags *diag.Diagnostics, at path.Path, object string, err error) {
 	if errors.Is(err, client.ErrNotFound) {
-		diags.AddAttributeError(at, "Not found",
-			fmt.Sprintf("%s does not exist, or the provider's token cannot see it.", object))
+		detail := fmt.Sprintf("%s does not exist, or the provider's token cannot see it.", object)
+		var reach *planrun.OutOfReachError
+		if errors.As(err, &reach) {
+			detail += " " + reach.Note
+		}
+		diags.AddAttributeError(at, "Not found", detail)
 		return
 	}
 	var d diag.Diagnostics

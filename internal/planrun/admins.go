@@ -37,9 +37,9 @@ type AdminRemoval struct {
 	AlsoRemoved []string
 }
 
-// OrganizationAdmins is the organization's admins: every membership whose role is
-// admin, invited or active (the server counts an invited admin as an admin,
-// store.CountOrganizationAdmins), sorted by user id. They are read once per run from
+// OrganizationAdmins is the organization's admins: every membership that counts as an
+// admin (rules.IsOrganizationAdmin: its role, whatever its status; the server's
+// store.CountOrganizationAdmins counts the same), sorted by user id. They are read once per run from
 // the refresh's listing of the organization's memberships when one can answer (it
 // holds the whole collection), else from one list. The slice is the caller's own.
 func (c *Cache) OrganizationAdmins(ctx context.Context, orgID string) ([]api.OrganizationMembership, error) {
@@ -56,7 +56,7 @@ func (c *Cache) OrganizationAdmins(ctx context.Context, orgID string) ([]api.Org
 		}
 		admins := []api.OrganizationMembership{}
 		for _, m := range all {
-			if m.Role == string(rules.OrgRoleAdmin) {
+			if rules.IsOrganizationAdmin(rules.OrgRole(m.Role)) {
 				admins = append(admins, m)
 			}
 		}

@@ -173,17 +173,20 @@ func ActorFromAccess(a *api.Access) rules.Actor {
 		OrgRole:        rules.OrgRole(a.OrgRole),
 		WorkspaceRole:  rules.WorkspaceRole(a.WorkspaceRole),
 		InAnyWorkspace: a.InAnyWorkspace,
+		APIKey:         a.APIKey,
 	}
 }
 
 // Organization is an organization by id.
 func (c *Cache) Organization(ctx context.Context, id string) (*api.Organization, error) {
-	return c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
+	o, err := c.orgs.get(ctx, id, func(ctx context.Context) (*api.Organization, error) { return c.f.Organization(ctx, id) })
+	return o, c.outOfReach(err)
 }
 
 // Workspace is a workspace by id.
 func (c *Cache) Workspace(ctx context.Context, id string) (*api.Workspace, error) {
-	return c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
+	ws, err := c.workspaces.get(ctx, id, func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) })
+	return ws, c.outOfReach(err)
 }
 
 // Team is a team by id.

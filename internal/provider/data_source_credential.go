@@ -13,10 +13,6 @@ import (
 
 var _ datasource.DataSourceWithConfigure = (*credentialDataSource)(nil)
 
-func init() {
-	extraDataSources = append(extraDataSources, NewCredentialDataSource)
-}
-
 // NewCredentialDataSource is the flero_credential data source.
 func NewCredentialDataSource() datasource.DataSource { return &credentialDataSource{} }
 

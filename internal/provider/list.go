@@ -24,7 +24,7 @@ import (
 // (list "flero_workspace"), its filters named after the attributes they match; each
 // pages through the API. A credential's secret is never listed (the API never returns
 // it): the generated configuration leaves data and data_wo out, which keeps the secret
-// as it is on the platform (see credential_adopt.go).
+// as it is on the platform (see resource_credential_adopt.go).
 
 // lister is a list resource: F is its filter block (tfsdk-tagged), T the API object.
 type lister[F, T any] struct {

@@ -18,25 +18,6 @@ import (
 // shows the plan's verdict, then that nothing was created or changed, then the
 // accepted way through: apply succeeds and the next plan is empty.
 
-// tenancyCounts counts, through the API, the organization's workspaces and teams and
-// the home workspace's credentials.
-func tenancyCounts(env *acctest.Env, orgID, homeID string) (workspaces, teams, credentials int, err error) {
-	ctx := context.Background()
-	wss, err := env.Admin.Workspaces.List(ctx, orgID)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	ts, err := env.Admin.Teams.List(ctx, orgID)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	creds, err := env.Admin.Credentials.List(ctx, homeID)
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	return len(wss), len(ts), len(creds), nil
-}
-
 func TestAccPlanRefusal_namesTaken(t *testing.T) {
 	env := acctest.NewEnv(t)
 	ctx := context.Background()
@@ -136,17 +117,6 @@ import {
 			},
 		},
 	})
-}
-
-// must returns a function that fails the test when err is not nil, else returns v.
-func must[T any](v T, err error) func(t *testing.T) T {
-	return func(t *testing.T) T {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("out-of-band setup: %v", err)
-		}
-		return v
-	}
 }
 
 // TestAccPlanRefusal_workspaceStillHoldsCredentials: rule 9 at plan. `terraform

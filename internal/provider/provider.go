@@ -1,5 +1,7 @@
-// Package provider is the flero Terraform provider: its configuration, resources and
-// data sources. Shared behaviour lives in package framework.
+// Package provider is the flero Terraform provider: its configuration and, listed in
+// one registry (the lists below fleroProvider's configuration in provider.go), its
+// resources, data sources, ephemeral resources, list resources, actions and
+// functions. Shared behaviour lives in package framework.
 package provider
 
 import (
@@ -14,6 +16,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -30,9 +34,11 @@ import (
 )
 
 var (
-	_ provider.Provider                  = (*fleroProvider)(nil)
-	_ provider.ProviderWithListResources = (*fleroProvider)(nil)
-	_ provider.ProviderWithActions       = (*fleroProvider)(nil)
+	_ provider.Provider                       = (*fleroProvider)(nil)
+	_ provider.ProviderWithListResources      = (*fleroProvider)(nil)
+	_ provider.ProviderWithActions            = (*fleroProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*fleroProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*fleroProvider)(nil)
 )
 
 // Environment variables read when the provider block leaves an attribute out.
@@ -58,7 +64,8 @@ func New(version string, opts ...Option) func() provider.Provider {
 	}
 }
 
-// Option adjusts a provider built in-process by a Go program (New, NewServer). The
+// Option adjusts a provider built in-process by a Go program (New, served by
+// serve.NewServer). The
 // provider binary (main.go) uses none.
 type Option func(*fleroProvider)
 
@@ -114,7 +121,7 @@ func (p *fleroProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:  []validator.String{validators.Endpoint()},
 			},
 			"token": schema.StringAttribute{
-				Description: "API token. Defaults to the " + EnvToken + " environment variable.",
+				Description: "API token: a user's token or a Flero API key (such as an ephemeral `flero_api_key`'s value, Terraform 1.10+). Defaults to the " + EnvToken + " environment variable.",
 				Optional:    true,
 				Sensitive:   true,
 			},
@@ -214,6 +221,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 // configValue is the block's value if set, else the embedding program's default (see
@@ -280,34 +288,39 @@ func tflogLogger(token string) client.Logger {
 	}
 }
 
-// extraResources and extraDataSources let a resource file register itself from its own
-// init (the credential resource and data source do), so that adding a type does not
-// mean editing this file.
+// The registry: every type the provider serves, one line each, in plain lists (a new
+// type is one added line). Each type lives in its own file: resource_<type>.go (with
+// resource_<type>_plan.go when its plan step is large), data_source_<type>.go,
+// ephemeral_<type>.go, list_<type>.go, action_<name>.go, function_<name>.go.
 var (
-	extraResources   []func() resource.Resource
-	extraDataSources []func() datasource.DataSource
-)
-
-// Resources are served with their identity (framework.WithIdentity).
-func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
-	all := append([]func() resource.Resource{
+	// resources are served with their identity (framework.WithIdentity).
+	resources = []func() resource.Resource{
 		NewOrganizationResource,
 		NewWorkspaceResource,
 		NewTeamResource,
 		NewOrganizationMembershipResource,
 		NewTeamMembershipResource,
 		NewWorkspaceMembershipResource,
-	}, extraResources...)
-	for i, f := range all {
-		all[i] = framework.WithIdentity(f)
+		NewCredentialResource,
+		NewAPIKeyResource,
 	}
-	return all
-}
-
-// ListResources find the objects that exist on the platform, for terraform query: one
-// per resource type, named after it (list.go).
-func (p *fleroProvider) ListResources(context.Context) []func() list.ListResource {
-	return []func() list.ListResource{
+	dataSources = []func() datasource.DataSource{
+		NewOrganizationDataSource,
+		NewWorkspaceDataSource,
+		NewTeamDataSource,
+		NewUserDataSource,
+		NewCurrentUserDataSource,
+		NewCredentialUsageDataSource,
+		NewAuditEventsDataSource,
+		NewCredentialDataSource,
+	}
+	// ephemeralResources are values opened for one Terraform run and never stored.
+	ephemeralResources = []func() ephemeral.EphemeralResource{
+		NewAPIKeyEphemeralResource,
+	}
+	// listResources find the objects that exist on the platform, for terraform query:
+	// one per resource type, named after it (list.go).
+	listResources = []func() list.ListResource{
 		NewOrganizationList,
 		NewWorkspaceList,
 		NewTeamList,
@@ -316,24 +329,40 @@ func (p *fleroProvider) ListResources(context.Context) []func() list.ListResourc
 		NewWorkspaceMembershipList,
 		NewCredentialList,
 	}
-}
-
-// Actions are day-2 operations (Terraform >= 1.14).
-func (p *fleroProvider) Actions(context.Context) []func() action.Action {
-	return []func() action.Action{
+	// actions are day-2 operations (Terraform >= 1.14).
+	actions = []func() action.Action{
 		NewCredentialTestAction,
 		NewInvitationResendAction,
 	}
+	functions = []func() function.Function{}
+)
+
+// Resources are the registry's resources, each served with its identity
+// (framework.WithIdentity).
+func (p *fleroProvider) Resources(context.Context) []func() resource.Resource {
+	all := make([]func() resource.Resource, len(resources))
+	for i, f := range resources {
+		all[i] = framework.WithIdentity(f)
+	}
+	return all
 }
 
 func (p *fleroProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return append([]func() datasource.DataSource{
-		NewOrganizationDataSource,
-		NewWorkspaceDataSource,
-		NewTeamDataSource,
-		NewUserDataSource,
-		NewCurrentUserDataSource,
-		NewCredentialUsageDataSource,
-		NewAuditEventsDataSource,
-	}, extraDataSources...)
+	return dataSources
+}
+
+func (p *fleroProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return ephemeralResources
+}
+
+func (p *fleroProvider) ListResources(context.Context) []func() list.ListResource {
+	return listResources
+}
+
+func (p *fleroProvider) Actions(context.Context) []func() action.Action {
+	return actions
+}
+
+func (p *fleroProvider) Functions(context.Context) []func() function.Function {
+	return functions
 }

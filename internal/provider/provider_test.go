@@ -4,14 +4,11 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	fleroprovider "github.com/flero/terraform-provider-flero/internal/provider"
@@ -170,40 +167,4 @@ provider "flero" {
 			},
 		},
 	})
-}
-
-// errorMatching matches an error output that holds each phrase, in order, whatever
-// line wrapping Terraform applied.
-func errorMatching(phrases ...string) *regexp.Regexp {
-	parts := make([]string, len(phrases))
-	for i, p := range phrases {
-		words := strings.Fields(p)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		parts[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `.*`))
-}
-
-// importID builds a composite import id from attributes of addr, joined by "/".
-func importID(addr string, attrs ...string) resource.ImportStateIdFunc {
-	return func(s *terraform.State) (string, error) {
-		values := make([]string, len(attrs))
-		for i, a := range attrs {
-			v, err := acctest.Attr(s, addr, a)
-			if err != nil {
-				return "", err
-			}
-			values[i] = v
-		}
-		return strings.Join(values, "/"), nil
-	}
-}
-
-// changeOutOfBand is a plan check that changes the platform between plan and apply.
-type changeOutOfBand func() error
-
-func (f changeOutOfBand) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	resp.Error = f()
 }

@@ -31,10 +31,6 @@ var (
 	_ resource.ResourceWithModifyPlan       = (*credentialResource)(nil)
 )
 
-func init() {
-	extraResources = append(extraResources, NewCredentialResource)
-}
-
 // NewCredentialResource is the flero_credential resource.
 func NewCredentialResource() resource.Resource {
 	return &credentialResource{}

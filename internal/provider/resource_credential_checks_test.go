@@ -5,12 +5,9 @@ package provider_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/config"
@@ -20,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
-	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/store"
 )
@@ -116,17 +112,6 @@ func withSecret(secret string, steps []resource.TestStep) []resource.TestStep {
 
 // ---------------------------------------------------------------------------
 // Checks
-
-// randomSecret is a secret value unique to this test, so that finding it anywhere
-// means it leaked.
-func randomSecret(t *testing.T) string {
-	t.Helper()
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return "s3cr3t-" + hex.EncodeToString(b)
-}
 
 // secretInJSON reports whether v, encoded as JSON, holds secret.
 func secretInJSON(v any, secret string) (bool, error) {
@@ -245,49 +230,3 @@ func assertNoCredentialCreated(t *testing.T, env *acctest.Env, orgName string, e
 		}
 	}
 }
-
-// credentialTenancy creates, out of band, an organization with one workspace.
-func credentialTenancy(t *testing.T, env *acctest.Env, plan string) (*api.Organization, *api.Workspace) {
-	t.Helper()
-	o := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("people"), Plan: plan})
-	ws, err := env.Admin.Workspaces.Create(context.Background(), o.ID, api.CreateWorkspaceRequest{Name: "home"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o, ws
-}
-
-// credentialMember mints an active user, makes them an organization member and gives
-// them role in the workspace; it returns their id and token.
-func credentialMember(t *testing.T, env *acctest.Env, o *api.Organization, ws *api.Workspace, email, role string) (userID, token string) {
-	t.Helper()
-	ctx := context.Background()
-	userID, token = env.CreateUser(email)
-	if _, err := env.Admin.OrganizationMemberships.Create(ctx, o.ID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Admin.WorkspaceMemberships.Create(ctx, ws.ID, api.CreateWorkspaceMembershipRequest{UserID: userID, Role: role}); err != nil {
-		t.Fatal(err)
-	}
-	return userID, token
-}
-
-// leaveOrganization removes the user from the organization, which deactivates their
-// personal credentials there.
-func leaveOrganization(t *testing.T, env *acctest.Env, orgID, userID string) {
-	t.Helper()
-	if err := env.Admin.OrganizationMemberships.Delete(context.Background(), orgID, userID, client.WriteOptions{}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// joinOrganization makes the user (back) a member of the organization.
-func joinOrganization(t *testing.T, env *acctest.Env, orgID, email string) {
-	t.Helper()
-	if _, err := env.Admin.OrganizationMemberships.Create(context.Background(), orgID, api.CreateOrganizationMembershipRequest{Email: email, Role: "member"}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// flattenSpaces folds runs of white space (Terraform wraps long messages).
-func flattenSpaces(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -118,7 +118,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 	}
 	checkNameFree(ctx, diags, r.Client(), run, credentialUnique(*plan), self)
 	plan.OrganizationID = types.StringValue(ws.OrganizationID)
-	plan.OwnerID = types.StringValue(actor.UserID)
+	plan.OwnerID = types.StringValue(ownerAtPlan(ctx, run, ws.OrganizationID, wsID, actor))
 	plan.Status = types.StringValue(string(rules.CredentialActive))
 }
 
@@ -149,11 +149,13 @@ func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, r
 // name or description, rotating its secret, changing its scope (which the review
 // describes).
 func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state, plan credentialModel) {
-	edits := changed(plan.Name, state.Name) || changed(plan.Description, state.Description)
-	rotate := rotates(plan, state)
-	rescope := changed(plan.Scope, state.Scope)
-	// As the API does: a change that neither rotates nor re-scopes is an edit.
-	if edits || (!rescope && !rotate) {
+	update := rules.ClassifyCredentialUpdate(rules.CredentialUpdate{
+		Profile: changed(plan.Name, state.Name) || changed(plan.Description, state.Description),
+		Data:    rotates(plan, state),
+		Scope:   changed(plan.Scope, state.Scope),
+	})
+	rotate, rescope := update.Rotate, update.Rescope
+	if update.Edit {
 		at := path.Root("name")
 		if !changed(plan.Name, state.Name) {
 			at = path.Root("description")
@@ -269,7 +271,8 @@ func credentialUnique(m credentialModel) uniqueValue {
 }
 
 func credentialRule(m credentialModel) rules.Credential {
-	return rules.Credential{Name: m.Name.ValueString(), Scope: rules.Scope(m.Scope.ValueString()), OwnerID: m.OwnerID.ValueString()}
+	return rules.Credential{Name: m.Name.ValueString(), Scope: rules.Scope(m.Scope.ValueString()), OwnerID: m.OwnerID.ValueString(),
+		WorkspaceID: m.WorkspaceID.ValueString()}
 }
 
 // changed reports whether the plan changes a string attribute (unknown counts).

@@ -1,9 +1,7 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,58 +12,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
-	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/planrun"
 	fleroprovider "github.com/flero/terraform-provider-flero/internal/provider"
 )
 
 // The last-admin check at plan time (rule 6), through ModifyPlan with a run cache over
-// a fake organization: acme (org_1) and its memberships; any other organization is
-// gone (404).
-
-type fakeOrg struct {
-	sso     bool
-	members []api.OrganizationMembership
-	lists   atomic.Int64
-	calls   atomic.Int64
-}
-
-func (f *fakeOrg) cache() *planrun.Cache {
-	notFound := &client.APIError{Status: 404, Code: api.CodeNotFound}
-	return planrun.NewWithFetchers(planrun.Fetchers{
-		Access: func(_ context.Context, org, ws string) (*api.Access, error) {
-			f.calls.Add(1)
-			if org != "org_1" {
-				return nil, notFound
-			}
-			return &api.Access{UserID: "usr_me", OrganizationID: org, WorkspaceID: ws, OrgRole: "admin"}, nil
-		},
-		Organization: func(_ context.Context, id string) (*api.Organization, error) {
-			f.calls.Add(1)
-			if id != "org_1" {
-				return nil, notFound
-			}
-			return &api.Organization{ID: id, Name: "acme", Plan: "pro", SSOEnabled: f.sso}, nil
-		},
-		OrganizationMembership: func(_ context.Context, org, user string) (*api.OrganizationMembership, error) {
-			f.calls.Add(1)
-			for _, m := range f.members {
-				if org == "org_1" && m.UserID == user {
-					return &m, nil
-				}
-			}
-			return nil, notFound
-		},
-		ListOrganizationMemberships: func(_ context.Context, org string) ([]api.OrganizationMembership, error) {
-			f.calls.Add(1)
-			f.lists.Add(1)
-			if org != "org_1" {
-				return nil, notFound
-			}
-			return slices.Clone(f.members), nil
-		},
-	})
-}
+// the fake platform (fakePlatform, helpers_test.go): acme (org_1) and its memberships;
+// an organization other than acme and others is gone (404).
 
 func orgMember(user, role, status string) api.OrganizationMembership {
 	return api.OrganizationMembership{OrganizationID: "org_1", UserID: user, Email: user + "@example.com", Role: role, Status: status, Version: 1}
@@ -108,7 +61,7 @@ func planMembership(t *testing.T, run *planrun.Cache, state, plan map[string]tft
 }
 
 func TestModifyPlan_lastAdminDemotedIsRefused(t *testing.T) {
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_m", "member", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_m", "member", "active")}}
 	state := memberState("usr_a", "admin")
 	diags := planMembership(t, f.cache(), state, withRole(state, str("member")))
 	requireOne(t, diags, diag.SeverityError, path.Root("role"), `Organization "acme" must keep at least one admin, and usr_a@example.com is its last admin`)
@@ -121,7 +74,7 @@ func TestModifyPlan_lastAdminDemotedIsRefused(t *testing.T) {
 }
 
 func TestModifyPlan_lastAdminRemovedIsRefused(t *testing.T) {
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
 	diags := planMembership(t, f.cache(), memberState("usr_a", "admin"), nil)
 	requireOne(t, diags, diag.SeverityError, path.Root("role"), "usr_a@example.com is its last admin")
 	if d := diags[0].Detail(); !strings.Contains(d, "Make another member an admin first") || !strings.Contains(d, "lifecycle { destroy = false }") {
@@ -131,7 +84,7 @@ func TestModifyPlan_lastAdminRemovedIsRefused(t *testing.T) {
 
 func TestModifyPlan_lastAdminReplacedIsRefused(t *testing.T) {
 	// Another email replaces the membership: the old one is destroyed first.
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
 	state := memberState("usr_a", "admin")
 	plan := map[string]tftypes.Value{"organization_id": str("org_1"), "email": str("b@example.com"), "role": str("admin"), "id": unknown, "user_id": unknown, "status": unknown}
 	diags := planMembership(t, f.cache(), state, plan, path.Root("email"))
@@ -144,7 +97,7 @@ func TestModifyPlan_anotherAdminRemainsIsFine(t *testing.T) {
 		"invited": orgMember("usr_b", "admin", "invited"), // the server counts an invited admin
 	} {
 		t.Run(name, func(t *testing.T) {
-			f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), other}}
+			f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), other}}
 			run := f.cache()
 			state := memberState("usr_a", "admin")
 			if diags := planMembership(t, run, state, withRole(state, str("member"))); len(diags) != 0 {
@@ -158,7 +111,7 @@ func TestModifyPlan_anotherAdminRemainsIsFine(t *testing.T) {
 }
 
 func TestModifyPlan_allAdminsRemovedInOnePlan(t *testing.T) {
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_b", "admin", "active"), orgMember("usr_m", "member", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_b", "admin", "active"), orgMember("usr_m", "member", "active")}}
 	run := f.cache()
 	if diags := planMembership(t, run, memberState("usr_a", "admin"), nil); len(diags) != 0 {
 		t.Fatalf("the first removal still leaves usr_b: %v", diags)
@@ -176,7 +129,7 @@ func TestModifyPlan_allAdminsRemovedInOnePlan(t *testing.T) {
 func TestModifyPlan_allAdminsRemovedConcurrently(t *testing.T) {
 	const n = 6
 	for round := range 10 {
-		f := &fakeOrg{}
+		f := &fakePlatform{}
 		for i := range n {
 			f.members = append(f.members, orgMember(fmt.Sprintf("usr_%d", i), "admin", "active"))
 		}
@@ -209,7 +162,7 @@ func TestModifyPlan_allAdminsRemovedConcurrently(t *testing.T) {
 }
 
 func TestModifyPlan_membersAndPromotionsNeedNoAdminLookup(t *testing.T) {
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_m", "member", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active"), orgMember("usr_m", "member", "active")}}
 	run := f.cache()
 	if diags := planMembership(t, run, memberState("usr_m", "member"), nil); len(diags) != 0 {
 		t.Fatalf("removing a member: %v", diags)
@@ -233,21 +186,21 @@ func TestModifyPlan_membersAndPromotionsNeedNoAdminLookup(t *testing.T) {
 func TestModifyPlan_adminNoLongerAdminOnThePlatform(t *testing.T) {
 	// The state says admin, the platform says member (a plan with -refresh=false): the
 	// server checks nothing, nor does the plan.
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "member", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "member", "active")}}
 	if diags := planMembership(t, f.cache(), memberState("usr_a", "admin"), nil); len(diags) != 0 {
 		t.Fatalf("%v", diags)
 	}
 }
 
 func TestModifyPlan_lastAdminOfAnOrganizationAlreadyGone(t *testing.T) {
-	f := &fakeOrg{}
+	f := &fakePlatform{}
 	if diags := planMembership(t, f.cache(), memberStateIn("org_gone", "usr_a", "admin"), nil); len(diags) != 0 {
 		t.Fatalf("an organization already gone leaves nothing to check: %v", diags)
 	}
 }
 
 func TestModifyPlan_demotionToAnUnknownRoleIsCheckedAtApply(t *testing.T) {
-	f := &fakeOrg{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
+	f := &fakePlatform{members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
 	state := memberState("usr_a", "admin")
 	diags := planMembership(t, f.cache(), state, withRole(state, unknown))
 	requireOne(t, diags, diag.SeverityWarning, path.Root("role"), "keeps another admin if usr_a@example.com is demoted")
@@ -258,7 +211,7 @@ func TestModifyPlan_demotionToAnUnknownRoleIsCheckedAtApply(t *testing.T) {
 
 func TestModifyPlan_ssoRefusalComesBeforeTheLastAdmin(t *testing.T) {
 	// The server checks SSO before the last admin: one error, SSO's.
-	f := &fakeOrg{sso: true, members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
+	f := &fakePlatform{sso: true, members: []api.OrganizationMembership{orgMember("usr_a", "admin", "active")}}
 	state := memberState("usr_a", "admin")
 	diags := planMembership(t, f.cache(), state, withRole(state, str("member")))
 	requireOne(t, diags, diag.SeverityError, path.Root("organization_id"), "single sign-on")

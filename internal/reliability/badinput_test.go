@@ -35,6 +35,7 @@ func validBodies(ids map[string]string) map[string]map[string]string {
 		"flero_workspace_membership": {"workspace_id": q(ids["ws"]), "user_id": q(ids["user"]), "role": `"viewer"`},
 		"flero_credential": {"workspace_id": q(ids["ws"]), "name": `"cred"`, "type": `"slack_bot"`,
 			"data_wo": `{ token = "bad-input-secret" }`, "data_wo_version": "1"},
+		"flero_api_key": {"workspace_id": q(ids["ws"]), "name": `"ci"`},
 	}
 }
 
@@ -107,6 +108,15 @@ func staticCases() []badCase {
 		{"flero_credential", "organization_id", `"org_x"`, "", "computed"},
 		{"flero_credential", "owner_id", `"usr_x"`, "", "computed"},
 		{"flero_credential", "status", `"inactive"`, "", "computed"},
+
+		{"flero_api_key", "name", `""`, "", "empty name"},
+		{"flero_api_key", "expires_at", `"next tuesday"`, "", "not RFC 3339"},
+		{"flero_api_key", "keepers", `"rotate"`, "", "not a map"},
+		{"flero_api_key", "organization_id", `"org_x"`, "", "organization_id and workspace_id together"},
+		{"flero_api_key", "workspace_id", "", `name = "ci"`, "neither organization_id nor workspace_id"},
+		{"flero_api_key", "id", `"key_x"`, "", "computed"},
+		{"flero_api_key", "value", `"flr_chosen"`, "", "computed"},
+		{"flero_api_key", "created_by", `"usr_x"`, "", "computed"},
 	}
 }
 

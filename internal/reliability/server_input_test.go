@@ -38,6 +38,9 @@ var requestTypes = map[string]any{
 	"POST /v1/workspaces/{workspace_id}/credentials":                                  api.CreateCredentialRequest{},
 	"PATCH /v1/credentials/{credential_id}":                                           api.UpdateCredentialRequest{},
 	"POST /v1/credentials/{credential_id}/uses":                                       api.RecordUseRequest{},
+	"POST /v1/organizations/{organization_id}/api-keys":                               api.CreateAPIKeyRequest{},
+	"POST /v1/workspaces/{workspace_id}/api-keys":                                     api.CreateAPIKeyRequest{},
+	"PATCH /v1/api-keys/{api_key_id}":                                                 api.UpdateAPIKeyRequest{},
 }
 
 // noBody are the POST routes that read no body.

@@ -37,6 +37,11 @@ func invalid(field, format string, args ...any) *Violation {
 	return violation(CodeInvalidValue, KindInvalid, field, format, args...)
 }
 
+// Required refuses a request that leaves out a required field.
+func Required(field string) *Violation {
+	return invalid(field, "%s is required.", field)
+}
+
 // ValidateName checks the name of an organization, workspace, team or credential:
 // 1–100 characters, no leading or trailing space, no control characters.
 func ValidateName(field, v string) *Violation {

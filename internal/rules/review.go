@@ -11,7 +11,7 @@ import (
 // organization). They say who is affected: the workflows that used it recently, the
 // workspaces, teams and people that lose or gain it (counts and the first names), its
 // owner. The provider gathers the facts; who is affected is decided here, with the
-// rules the server enforces (CanUseIn, CanSeeCredential), and the text is short
+// rules the server enforces (UsableIn, CanSeeCredential), and the text is short
 // enough for one screen: lists stop after a few names and give a count instead.
 
 // reviewNames is how many names a review lists before "and N more".
@@ -19,12 +19,6 @@ const reviewNames = 5
 
 // reviewUsageLines is how many workflows a review lists before a count.
 const reviewUsageLines = 8
-
-// CanUseIn decides where a credential can be used (rule 3, rule 12): in its home
-// workspace, or in any workspace of its organization when it is organization-scoped.
-func CanUseIn(scope Scope, homeWorkspaceID, workspaceID string, sameOrganization bool) bool {
-	return workspaceID == homeWorkspaceID || (scope == ScopeOrganization && sameOrganization)
-}
 
 // Usage is one workflow's recent use of a credential, as recorded by the platform.
 type Usage struct {
@@ -36,13 +30,14 @@ type Usage struct {
 }
 
 // KeepsUse reports whether a workflow's use keeps working once the credential has scope
-// to: the workspace must still be one it can be used in (CanUseIn) and, for a personal
-// credential, the workflow must be its owner's.
+// to: whether the server would still record it (CheckCredentialUse). The use was
+// recorded, so its user works in its workspace (rule 12: a role there, viewer at
+// least); what can change is where the credential may be used (UsableIn) and who sees
+// it (a personal credential: its owner only).
 func KeepsUse(u Usage, to Scope, homeWorkspaceID, ownerID string) bool {
-	if !CanUseIn(to, homeWorkspaceID, u.WorkspaceID, true) {
-		return false
-	}
-	return to != ScopePersonal || u.UserID == ownerID
+	user := Actor{UserID: u.UserID, WorkspaceRole: WorkspaceRoleViewer}
+	c := Credential{Scope: to, OwnerID: ownerID, WorkspaceID: homeWorkspaceID}
+	return CheckCredentialUse(user, c, u.WorkspaceID, true) == nil
 }
 
 // Member is a person of the organization as a review counts them: their access to
@@ -74,14 +69,14 @@ type Audience struct {
 // Shift is who moves across a change of a credential's scope from one scope to
 // another: the members and teams that see it before and not after (narrowing), or
 // after and not before (widening), by CanSeeCredential; and the workspaces where it
-// can be used before and not after, or after and not before, by CanUseIn. to ""
+// can be used before and not after, or after and not before, by UsableIn. to ""
 // means the credential is deleted: everyone who sees it now, and every workspace where
 // it can be used now. workspaces maps the organization's workspaces' ids to their
 // names.
 func Shift(from, to Scope, homeWorkspaceID, ownerID string, workspaces map[string]string, members []Member, teams []TeamAccess) Audience {
 	var a Audience
 	for id, name := range workspaces {
-		if CanUseIn(from, homeWorkspaceID, id, true) != (to != "" && CanUseIn(to, homeWorkspaceID, id, true)) {
+		if UsableIn(from, homeWorkspaceID, id, true) != (to != "" && UsableIn(to, homeWorkspaceID, id, true)) {
 			a.Workspaces = append(a.Workspaces, name)
 		}
 	}

@@ -12,7 +12,7 @@ const ScopeRequiresEnterpriseRule = "Organization scope is available on the Ente
 // CreateCredentialRule is rule 5 for creating a credential of the given scope, as
 // CheckCredentialAction's refusal of ActionCreate states it.
 func CreateCredentialRule(scope Scope) string {
-	if scope == ScopePersonal {
+	if CreateCredentialRole(scope) == WorkspaceRoleEditor {
 		return "Creating a personal credential needs the editor role or above in its workspace"
 	}
 	article := "a"

@@ -19,7 +19,8 @@ type authCache struct {
 type authEntry struct {
 	user    store.User
 	tokenID string
-	expires time.Time // zero: never
+	expires time.Time     // zero: never
+	key     *store.APIKey // a Flero API key (rule 14); nil: a user token
 	gen     uint64
 }
 

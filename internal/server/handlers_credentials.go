@@ -71,7 +71,7 @@ func createCredential(c *call) (*reply, error) {
 	if err := validate(rules.OneOf("scope", req.Scope, rules.Scopes)); err != nil {
 		return nil, err
 	}
-	rc := rules.Credential{Name: req.Name, Scope: rules.Scope(req.Scope), OwnerID: c.user.ID}
+	rc := rules.Credential{Name: req.Name, Scope: rules.Scope(req.Scope), OwnerID: c.ownerID()}
 	if err := check(rules.CheckCredentialAction(a, rules.ActionCreate, rc)); err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func createCredential(c *call) (*reply, error) {
 		return nil, err
 	}
 	cr := store.Credential{Credential: api.Credential{WorkspaceID: ws.ID, OrganizationID: o.ID, Name: req.Name, Type: req.Type,
-		Description: req.Description, Scope: req.Scope, OwnerID: c.user.ID, Status: string(rules.CredentialActive)}}
+		Description: req.Description, Scope: req.Scope, OwnerID: c.ownerID(), Status: string(rules.CredentialActive)}}
 	if err := c.tx.InsertCredential(&cr, req.Data); err != nil {
 		return nil, err
 	}
@@ -114,10 +114,13 @@ func updateCredential(c *call) (*reply, error) {
 		return nil, err
 	}
 	rc := ruleCred(cr)
-	edits := (req.Name != nil && *req.Name != cr.Name) || (req.Description != nil && *req.Description != cr.Description)
-	rescope := req.Scope != nil && *req.Scope != cr.Scope
-	rotate := req.Data != nil
-	if edits || (!rescope && !rotate) {
+	update := rules.ClassifyCredentialUpdate(rules.CredentialUpdate{
+		Profile: (req.Name != nil && *req.Name != cr.Name) || (req.Description != nil && *req.Description != cr.Description),
+		Data:    req.Data != nil,
+		Scope:   req.Scope != nil && *req.Scope != cr.Scope,
+	})
+	rescope, rotate := update.Rescope, update.Rotate
+	if update.Edit {
 		if err := check(rules.CheckCredentialAction(a, rules.ActionEdit, rc)); err != nil {
 			return nil, err
 		}
@@ -214,7 +217,7 @@ func recordCredentialUse(c *call) (*reply, error) {
 		vs = append(vs, rules.ValidateWorkflow("run_id", req.RunID))
 	}
 	if req.WorkspaceID == "" {
-		vs = append(vs, &rules.Violation{Field: "workspace_id", Message: "workspace_id is required."})
+		vs = append(vs, rules.Required("workspace_id"))
 	}
 	if err := validate(vs...); err != nil {
 		return nil, err
@@ -227,13 +230,13 @@ func recordCredentialUse(c *call) (*reply, error) {
 	exists := err == nil && ws.OrganizationID == cr.OrganizationID
 	var there rules.Actor
 	if exists {
-		roles, err := c.tx.Roles(c.user.ID, ws.OrganizationID, ws.ID)
+		roles, err := c.roles(ws.OrganizationID, ws.ID)
 		if err != nil {
 			return nil, err
 		}
 		there = actor(c.user.ID, roles)
 	}
-	if err := check(rules.CheckCredentialUse(there, ruleCred(cr), req.WorkspaceID, exists, exists && ws.ID == cr.WorkspaceID)); err != nil {
+	if err := check(rules.CheckCredentialUse(there, ruleCred(cr), req.WorkspaceID, exists)); err != nil {
 		if v := (*rules.Violation)(nil); errors.As(err, &v) && v.Kind == rules.KindInvalid {
 			return nil, validate(v)
 		}
@@ -306,7 +309,7 @@ func testCredential(c *call) (*reply, error) {
 }
 
 func ruleCred(cr store.Credential) rules.Credential {
-	return rules.Credential{Name: cr.Name, Scope: rules.Scope(cr.Scope), OwnerID: cr.OwnerID}
+	return rules.Credential{Name: cr.Name, Scope: rules.Scope(cr.Scope), OwnerID: cr.OwnerID, WorkspaceID: cr.WorkspaceID}
 }
 
 // credential loads a credential the caller sees (rule 4; others: 404), with the

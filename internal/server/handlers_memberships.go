@@ -114,7 +114,7 @@ func updateOrgMembership(c *call) (*reply, error) {
 		return ok(m, m.Version)
 	}
 	if m.Role == string(rules.OrgRoleAdmin) {
-		others, err := c.tx.CountOrganizationAdmins(o.ID, m.UserID)
+		others, err := c.tx.CountOrganizationAdmins(o.ID, m.UserID, rules.OrganizationAdminRoleNames())
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +154,7 @@ func deleteOrgMembership(c *call) (*reply, error) {
 		return nil, err
 	}
 	if m.Role == string(rules.OrgRoleAdmin) {
-		others, err := c.tx.CountOrganizationAdmins(o.ID, m.UserID)
+		others, err := c.tx.CountOrganizationAdmins(o.ID, m.UserID, rules.OrganizationAdminRoleNames())
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func createTeamMembership(c *call) (*reply, error) {
 		return nil, err
 	}
 	if req.UserID == "" {
-		return nil, validate(&rules.Violation{Field: "user_id", Message: "user_id is required."})
+		return nil, validate(rules.Required("user_id"))
 	}
 	member, err := c.isOrgMember(o.ID, req.UserID)
 	if err != nil {

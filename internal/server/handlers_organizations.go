@@ -12,11 +12,17 @@ import (
 func listOrganizations(c *call) (*reply, error) {
 	name := c.query("name")
 	return listWith(c, func(after int64, limit int) ([]api.Organization, int64, error) {
+		if c.key != nil {
+			return c.tx.ListOrganizationsWithID(c.key.OrganizationID, "", after, limit, byName(name, func(o api.Organization) string { return o.Name }, nil))
+		}
 		return c.tx.ListOrganizations(c.user.ID, "", after, limit, byName(name, func(o api.Organization) string { return o.Name }, nil))
 	})
 }
 
 func createOrganization(c *call) (*reply, error) {
+	if err := check(rules.CheckAPIKeyCreatesOrganization(c.key != nil)); err != nil {
+		return nil, err
+	}
 	req, err := decode[api.CreateOrganizationRequest](c)
 	if err != nil {
 		return nil, err
@@ -162,6 +168,7 @@ func deleteOrganization(c *call) (*reply, error) {
 	if err := c.tx.DeleteOrganization(o.ID); err != nil {
 		return nil, err
 	}
+	c.revoked = true // its API keys went with it: the auth cache forgets them
 	if err := c.audit("deleted", "organization", o.ID, o.ID, "", map[string]string{"name": o.Name}); err != nil {
 		return nil, err
 	}
@@ -177,7 +184,7 @@ func (c *call) org(id string) (api.Organization, rules.Actor, error) {
 	if err != nil {
 		return o, rules.Actor{}, err
 	}
-	roles, err := c.tx.Roles(c.user.ID, o.ID, "")
+	roles, err := c.roles(o.ID, "")
 	if err != nil {
 		return o, rules.Actor{}, err
 	}

@@ -10,13 +10,17 @@ import (
 )
 
 func getMe(c *call) (*reply, error) {
-	return ok(api.Me{User: c.user.User, PlatformAdmin: c.user.PlatformAdmin}, 0)
+	me := api.Me{User: c.user.User, PlatformAdmin: c.user.PlatformAdmin}
+	if c.key != nil {
+		me.APIKey = &api.APIKeyReach{ID: c.key.ID, OrganizationID: c.key.OrganizationID, WorkspaceID: c.key.WorkspaceID}
+	}
+	return ok(me, 0)
 }
 
 func getAccess(c *call) (*reply, error) {
 	orgID, wsID := c.query("organization_id"), c.query("workspace_id")
 	if orgID == "" {
-		return nil, validate(&rules.Violation{Field: "organization_id", Message: "organization_id is required."})
+		return nil, validate(rules.Required("organization_id"))
 	}
 	o, _, err := c.org(orgID)
 	if err != nil {
@@ -30,7 +34,7 @@ func getAccess(c *call) (*reply, error) {
 			return nil, err
 		}
 	}
-	roles, err := c.tx.Roles(c.user.ID, o.ID, wsID)
+	roles, err := c.roles(o.ID, wsID)
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +43,7 @@ func getAccess(c *call) (*reply, error) {
 	// it, and it tells nothing of the workspace.
 	a := actor(c.user.ID, roles)
 	return ok(api.Access{UserID: c.user.ID, OrganizationID: o.ID, OrgRole: string(a.OrgRole), WorkspaceID: wsID,
-		WorkspaceRole: string(a.WorkspaceRole), InAnyWorkspace: a.InAnyWorkspace}, 0)
+		WorkspaceRole: string(a.WorkspaceRole), InAnyWorkspace: a.InAnyWorkspace, APIKey: a.APIKey, OwnerID: c.ownerID()}, 0)
 }
 
 func listUsers(c *call) (*reply, error) {

@@ -136,6 +136,7 @@ func deleteWorkspace(c *call) (*reply, error) {
 	if err := c.tx.DeleteWorkspace(ws.ID); err != nil {
 		return nil, err
 	}
+	c.revoked = true // its API keys went with it: the auth cache forgets them
 	if err := c.audit("deleted", "workspace", ws.ID, o.ID, ws.ID, map[string]string{"name": ws.Name}); err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func workspaceNotFound(id string) *apiError {
 // workspaceActors returns, for the caller in organization o (whose actor there is a),
 // its actor in each workspace of o: its own roles there folded in (rule 4 and 10).
 func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) rules.Actor, error) {
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
+	byWS, err := c.workspaceRolesInOrganization(orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (c *call) workspaceActors(orgID string, a rules.Actor) (func(wsID string) r
 		if act, ok := actors[wsID]; ok {
 			return act
 		}
-		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0})
+		act := actor(c.user.ID, store.Roles{OrgMember: true, OrgRole: string(a.OrgRole), WorkspaceRoles: byWS[wsID], InAnyWorkspace: len(byWS) > 0, APIKey: c.key != nil})
 		actors[wsID] = act
 		return act
 	}, nil

@@ -132,6 +132,7 @@ func actor(userID string, r store.Roles) rules.Actor {
 		OrgRole:        rules.OrgRole(r.OrgRole),
 		WorkspaceRole:  rules.EffectiveWorkspaceRole(rules.OrgRoleNone, roles...), // strongest own role; the rules fold in org admin
 		InAnyWorkspace: r.InAnyWorkspace,
+		APIKey:         r.APIKey,
 	}
 }
 
@@ -141,7 +142,7 @@ func (c *call) seesMembersOf(orgID string, a rules.Actor, userID string) (bool, 
 	if rules.CanSeeOrganizationMember(a, userID, nil) {
 		return true, nil
 	}
-	byWS, err := c.tx.WorkspaceRolesInOrganization(c.user.ID, orgID)
+	byWS, err := c.workspaceRolesInOrganization(orgID)
 	if err != nil {
 		return false, err
 	}
@@ -156,7 +157,7 @@ func (c *call) seesMembersOf(orgID string, a rules.Actor, userID string) (bool, 
 
 // memberListOrgs lists the organizations whose members the caller sees (rule 10).
 func (c *call) memberListOrgs() ([]string, error) {
-	orgRoles, err := c.tx.OrganizationRoles(c.user.ID)
+	orgRoles, err := c.organizationRoles()
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +181,7 @@ func (c *call) orgRoles(orgID, wsID string) (api.Organization, rules.Actor, erro
 	if err != nil {
 		return o, rules.Actor{}, err
 	}
-	roles, err := c.tx.Roles(c.user.ID, orgID, wsID)
+	roles, err := c.roles(orgID, wsID)
 	if err != nil {
 		return o, rules.Actor{}, err
 	}

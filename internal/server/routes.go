@@ -59,5 +59,13 @@ func endpoints() map[string]endpoint {
 		"POST /v1/credentials/{credential_id}/test":           {mode: modeWrite, fn: testCredential},
 
 		"GET /v1/organizations/{organization_id}/audit-events": {mode: modeRead, fn: listAuditEvents},
+
+		"GET /v1/organizations/{organization_id}/api-keys":  {mode: modeRead, fn: listOrganizationAPIKeys},
+		"POST /v1/organizations/{organization_id}/api-keys": {mode: modeCreate, fn: createOrganizationAPIKey, replay: replayCreateAPIKey},
+		"GET /v1/workspaces/{workspace_id}/api-keys":        {mode: modeRead, fn: listWorkspaceAPIKeys},
+		"POST /v1/workspaces/{workspace_id}/api-keys":       {mode: modeCreate, fn: createWorkspaceAPIKey, replay: replayCreateAPIKey},
+		"GET /v1/api-keys/{api_key_id}":                     {mode: modeRead, fn: getAPIKey},
+		"PATCH /v1/api-keys/{api_key_id}":                   {mode: modeWrite, fn: updateAPIKey},
+		"DELETE /v1/api-keys/{api_key_id}":                  {mode: modeWrite, fn: revokeAPIKey},
 	}
 }

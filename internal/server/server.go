@@ -51,6 +51,9 @@ type Options struct {
 	// InvitationTTL is how long an organization invitation can be accepted (zero:
 	// rules.DefaultInvitationTTL, 7 days).
 	InvitationTTL time.Duration
+	// Observe, when set, is told the status of every answer once it is written (the
+	// bench counts answers by status class).
+	Observe func(status int)
 }
 
 // Server serves the API. It is an http.Handler.
@@ -71,6 +74,7 @@ type Server struct {
 	used      lastUse
 	authFail  *limiter
 	bodyRead  time.Duration
+	observe   func(status int)
 }
 
 // New builds a server over an open store.
@@ -82,6 +86,7 @@ func New(opts Options) *Server {
 		paths:    http.NewServeMux(),
 		counters: opts.Counters,
 		maxBody:  opts.MaxBodyBytes,
+		observe:  opts.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -142,7 +147,15 @@ func (s *Server) SetFaults(f Faults) { s.faults.Store(&f) }
 func (s *Server) Counters() *Counters { return s.counters }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.observe == nil {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w}
+	s.mux.ServeHTTP(sw, r)
+	s.observe(sw.status)
+}
 
 // LimiterBuckets is how many rate-limit buckets the server holds (request limit and
 // failed-authentication limit together): what a flood of random tokens could grow.
@@ -205,7 +218,8 @@ type call struct {
 	user    store.User
 	body    []byte
 	s       *Server
-	revoked bool // a token was revoked: the auth cache forgets what it knew
+	revoked bool          // a token was revoked: the auth cache forgets what it knew
+	key     *store.APIKey // the caller is this Flero API key (rule 14); user is its stand-in
 }
 
 func (c *call) path(name string) string { return c.r.PathValue(name) }
@@ -329,10 +343,11 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	)
 	run := func(tx *store.Tx) error {
 		rep, encoded, replayed, rebuilt, revoked = nil, nil, nil, false, false
-		user, err := s.authenticate(tx, hash, gen)
+		who, err := s.authenticate(tx, hash, gen)
 		if err != nil {
 			return err
 		}
+		user := who.user
 		if ep.mode != modeRead {
 			// Writes store the tokens' last uses that reads only remembered.
 			s.used.restore(touched)
@@ -363,7 +378,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 					replayed = &prev
 					return nil
 				}
-				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+				c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s, key: who.key}
 				if rep, err = ep.replay(c, prev.Body); err != nil {
 					return err
 				}
@@ -374,7 +389,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s}
+		c := &call{ctx: r.Context(), r: r, tx: tx, user: user, body: body, s: s, key: who.key}
 		if rep, err = ep.fn(c); err != nil {
 			return err
 		}
@@ -445,22 +460,23 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 	writeBody(w, rep.status, encoded)
 }
 
-// authenticate finds the token's user. The positive answer is cached (users are never
-// deleted) until a token is revoked; an expired token is refused at once, cached or
-// not (rule 13). gen is the cache's generation when the request began.
-func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User, error) {
+// authenticate finds the token's user, or the Flero API key (rule 14) with its
+// stand-in user. The positive answer is cached (users are never deleted) until a token
+// or key is revoked or a key's expiry changes; an expired token or key is refused at
+// once, cached or not (rule 13). gen is the cache's generation when the request began.
+func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (authEntry, error) {
 	e, ok := s.auth.get(hash)
 	if !ok || s.sharedDB {
 		k, err := tx.TokenByHash(hash)
 		if errors.Is(err, store.ErrNotFound) {
-			return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "The token is not valid (unknown or revoked)."}
+			return s.authenticateAPIKey(tx, hash, gen)
 		}
 		if err != nil {
-			return store.User{}, err
+			return authEntry{}, err
 		}
 		u, err := tx.UserByID(k.UserID)
 		if err != nil {
-			return u, err
+			return authEntry{}, err
 		}
 		e = authEntry{user: u, tokenID: k.ID, expires: k.ExpiresAt, gen: gen}
 		if u.Status == "active" {
@@ -471,22 +487,26 @@ func (s *Server) authenticate(tx *store.Tx, hash string, gen uint64) (store.User
 }
 
 // admit accepts a known token unless it has expired, and records its use.
-func (s *Server) admit(e authEntry) (store.User, error) {
+func (s *Server) admit(e authEntry) (authEntry, error) {
 	now := time.Now()
 	if rules.TokenExpired(e.expires, now) {
-		return store.User{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: rules.TokenExpiredMessage(e.expires)}
+		msg := rules.TokenExpiredMessage(e.expires)
+		if e.key != nil {
+			msg = rules.APIKeyExpiredMessage(e.expires)
+		}
+		return authEntry{}, &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: msg}
 	}
 	s.used.record(e.tokenID, now)
-	return e.user, nil
+	return e, nil
 }
 
 func (s *Server) activate(ctx context.Context, hash string) error {
 	return s.store.Write(ctx, func(tx *store.Tx) error {
-		u, err := s.authenticate(tx, hash, s.auth.generation())
-		if err != nil || u.Status == "active" {
+		e, err := s.authenticate(tx, hash, s.auth.generation())
+		if err != nil || e.user.Status == "active" {
 			return err
 		}
-		return tx.ActivateUser(u.ID)
+		return tx.ActivateUser(e.user.ID)
 	})
 }
 
@@ -528,15 +548,17 @@ func (s *Server) identify(ctx context.Context, hasToken bool, hash string, gen u
 	case hasToken && known:
 		// With a shared database this only names the user for the rate limit: the
 		// request's transaction looks the token up again (authenticate).
-		user, err = s.admit(cached)
+		var e authEntry
+		e, err = s.admit(cached)
+		user = e.user
 	case s.authFail != nil && s.authFail.exhausted(addr) != nil:
 		return store.User{}, s.authFail.exhausted(addr)
 	case !hasToken:
 		err = &apiError{status: http.StatusUnauthorized, code: api.CodeUnauthorized, msg: "Missing or malformed Authorization header: use \"Authorization: Bearer <token>\"."}
 	default:
 		err = s.store.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			user, err = s.authenticate(tx, hash, gen)
+			e, err := s.authenticate(tx, hash, gen)
+			user = e.user
 			return err
 		})
 	}
@@ -580,7 +602,7 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 	_, _ = w.Write(body) // the client has gone: nothing left to tell it
 }
 
-// statusWriter remembers the status for the request log.
+// statusWriter remembers the status for the request log and Options.Observe.
 type statusWriter struct {
 	http.ResponseWriter
 	status int

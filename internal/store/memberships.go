@@ -1,6 +1,8 @@
 package store
 
 import (
+	"strings"
+
 	"github.com/flero/terraform-provider-flero/internal/api"
 )
 
@@ -43,10 +45,21 @@ func (t *Tx) DeleteOrganizationMembership(orgID, userID string) error {
 	return t.updated(t.exec(`DELETE FROM org_memberships WHERE org_id = ? AND user_id = ?`, orgID, userID))
 }
 
-// CountOrganizationAdmins counts the admins of an organization other than exceptUserID.
-func (t *Tx) CountOrganizationAdmins(orgID, exceptUserID string) (int, error) {
+// CountOrganizationAdmins counts the memberships of an organization, other than
+// exceptUserID's, whose role is one of adminRoles (whatever their status): the rule of
+// who counts as an admin is the caller's (rules.OrganizationAdminRoleNames); none
+// counts nobody.
+func (t *Tx) CountOrganizationAdmins(orgID, exceptUserID string, adminRoles []string) (int, error) {
+	if len(adminRoles) == 0 {
+		return 0, nil
+	}
+	args := []any{orgID, exceptUserID}
+	for _, r := range adminRoles {
+		args = append(args, r)
+	}
 	var n int
-	err := t.row(`SELECT count(*) FROM org_memberships WHERE org_id = ? AND role = 'admin' AND user_id <> ?`, []any{orgID, exceptUserID}, &n)
+	err := t.row(`SELECT count(*) FROM org_memberships WHERE org_id = ? AND user_id <> ? AND role IN (?`+
+		strings.Repeat(", ?", len(adminRoles)-1)+`)`, args, &n)
 	return n, err
 }
 

@@ -10,6 +10,7 @@ type Roles struct {
 	OrgRole        string   // admin | member | ""
 	WorkspaceRoles []string // direct and through teams, in the workspace asked about
 	InAnyWorkspace bool
+	APIKey         bool // the caller is a Flero API key: its reach, not a user's memberships
 }
 
 const principalMatch = `((principal_type = 'user' AND principal_id = ?) OR (principal_type = 'team' AND principal_id IN (SELECT team_id FROM team_memberships WHERE user_id = ?)))`

@@ -170,6 +170,25 @@ ALTER TABLE org_memberships ADD COLUMN invitation_expires_at INTEGER NOT NULL DE
 UPDATE org_memberships SET invited_at = created_at, invitation_expires_at = created_at + 604800000000000 WHERE status = 'invited';
 ALTER TABLE credential_uses ADD COLUMN run_id TEXT NOT NULL DEFAULT '';
 `,
+	// 4 (apikeys): Flero API keys (rule 14), in an organization or in one of its
+	// workspaces; only the key's hash is stored. A revoked key keeps its row (listed
+	// with revoked_at) and authenticates no more.
+	`
+CREATE TABLE api_keys (
+	seq          INTEGER PRIMARY KEY,
+	id           TEXT NOT NULL UNIQUE,
+	org_id       TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+	workspace_id TEXT REFERENCES workspaces(id) ON DELETE CASCADE, -- NULL: an organization key
+	hash         TEXT NOT NULL UNIQUE, -- hex SHA-256 of the key; the key itself is never stored
+	name         TEXT NOT NULL,
+	created_by   TEXT NOT NULL,
+	created_at   INTEGER NOT NULL,
+	expires_at   INTEGER NOT NULL DEFAULT 0,   -- 0: never
+	last_used_at INTEGER NOT NULL DEFAULT 0,   -- 0: never used
+	revoked_at   INTEGER NOT NULL DEFAULT 0    -- 0: not revoked
+);
+CREATE INDEX api_keys_org ON api_keys(org_id, workspace_id);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -70,6 +70,9 @@ func (t *Tx) TouchTokens(used map[string]time.Time) error {
 		if _, err := t.exec(`UPDATE tokens SET last_used_at = max(last_used_at, ?) WHERE id = ?`, at.UnixNano(), id); err != nil {
 			return err
 		}
+		if err := t.touchAPIKey(id, at); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -9,9 +9,7 @@ package testserver
 
 import (
 	"context"
-	"errors"
 	"net"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -37,10 +35,7 @@ type Server struct {
 	mu         sync.Mutex
 	restarting testing.TB // set during Restart: closing the listener holds the port
 	hold       *PortHold
-	store      *store.Store
-	srv        *server.Server
-	http       *http.Server
-	done       chan struct{}
+	run        *server.Running // nil while stopped
 }
 
 type options struct {
@@ -114,48 +109,35 @@ func Start(t testing.TB, opts ...Option) *Server {
 }
 
 func (s *Server) start(ln net.Listener) error {
-	st, err := store.Open(s.DBPath, store.Options{})
+	run, err := server.Start(server.StartOptions{DB: s.DBPath, BootstrapToken: s.AdminToken,
+		Listener: &holdingListener{Listener: ln, s: s}, HTTP: s.opts.http,
+		Server: server.Options{RateLimit: s.opts.rateLimit, AuthFailureLimit: s.opts.authFailure,
+			BodyReadTimeout: s.opts.bodyRead, Faults: s.opts.faults, Counters: s.counters, InvitationTTL: s.opts.inviteTTL}})
 	if err != nil {
 		return err
 	}
-	id, err := st.Bootstrap(context.Background(), s.AdminToken)
-	if err != nil {
-		st.Close()
-		return err
-	}
-	ln = &holdingListener{Listener: ln, s: s}
-	srv := server.New(server.Options{Store: st, RateLimit: s.opts.rateLimit, AuthFailureLimit: s.opts.authFailure,
-		BodyReadTimeout: s.opts.bodyRead, Faults: s.opts.faults, Counters: s.counters, InvitationTTL: s.opts.inviteTTL})
-	hs := server.NewHTTPServer(srv, s.opts.http, nil)
-	ln = server.LimitListener(ln, s.opts.http.MaxConnections)
-	done := make(chan struct{})
 	go func() {
-		defer close(done)
-		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := run.Err(); err != nil {
 			panic("testserver: " + err.Error())
 		}
 	}()
 	s.mu.Lock()
-	s.AdminUserID, s.store, s.srv, s.http, s.done = id, st, srv, hs, done
+	s.AdminUserID, s.run = run.AdminUserID, run
 	s.mu.Unlock()
 	return nil
 }
 
 func (s *Server) stop() {
 	s.mu.Lock()
-	hs, st, done := s.http, s.store, s.done
-	s.http, s.store = nil, nil
+	run := s.run
+	s.run = nil
 	s.mu.Unlock()
-	if hs == nil {
+	if run == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(ctx); err != nil {
-		hs.Close()
-	}
-	<-done
-	st.Close()
+	_ = run.Shutdown(ctx) // cut short: the connections left are closed
 }
 
 // Restart stops the server and starts it again on the same database file and
@@ -213,10 +195,7 @@ func (l *holdingListener) Close() error {
 // id and a new API token. It does not go through the API, so no request is counted.
 func (s *Server) CreateUser(t testing.TB, email string) (userID, token string) {
 	t.Helper()
-	s.mu.Lock()
-	st := s.store
-	s.mu.Unlock()
-	userID, token, err := st.IssueToken(context.Background(), rules.NormalizeEmail(email), "", "testserver")
+	userID, token, err := s.Store().IssueToken(context.Background(), rules.NormalizeEmail(email), "", "testserver")
 	if err != nil {
 		t.Fatalf("testserver: create user %s: %v", email, err)
 	}
@@ -228,7 +207,9 @@ func (s *Server) SetFaults(f server.Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.opts.faults = f
-	s.srv.SetFaults(f)
+	if s.run != nil { // stopped: the next start takes s.opts
+		s.run.Server.SetFaults(f)
+	}
 }
 
 // SetInvitationTTL changes how long the invitations the running server sends from now
@@ -237,7 +218,9 @@ func (s *Server) SetInvitationTTL(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.opts.inviteTTL = d
-	s.srv.SetInvitationTTL(d)
+	if s.run != nil {
+		s.run.Server.SetInvitationTTL(d)
+	}
 }
 
 // Requests is how many requests matched a route of api.Routes, e.g.
@@ -254,12 +237,18 @@ func (s *Server) ResetCounters() { s.counters.Reset() }
 func (s *Server) LimiterBuckets() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.srv.LimiterBuckets()
+	if s.run == nil {
+		return 0
+	}
+	return s.run.Server.LimiterBuckets()
 }
 
 // Store is the open store (for tests that check storage directly).
 func (s *Server) Store() *store.Store {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.store
+	if s.run == nil {
+		return nil
+	}
+	return s.run.Store
 }

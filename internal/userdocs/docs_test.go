@@ -31,6 +31,8 @@ func TestDocsPagesHaveTheirSubcategory(t *testing.T) {
 		"resources/credential.md":              "Credentials",
 		"data-sources/credential.md":           "Credentials",
 		"guides/reviewing-scope-changes.md":    "Credentials",
+		"resources/api_key.md":                 "API keys",
+		"ephemeral-resources/api_key.md":       "API keys",
 	}
 	pages, err := filepath.Glob(filepath.Join(repoRoot, "docs", "*", "*.md"))
 	if err != nil || len(pages) < len(want) {
@@ -67,6 +69,16 @@ func TestDocsAnswerTheQuestions(t *testing.T) {
 			"| `admin` | yes | yes |",
 			"| `owner` | yes | yes |",
 			"import {\n  to = flero_credential.stripe\n  id = \"cred_3f9a2c41d7e85b06a1c4f932\"\n}",
+		},
+		"resources/api_key.md": {
+			"## Where a key acts",
+			"## The value lives in the state",
+			"after an import, `value` is null",
+		},
+		"ephemeral-resources/api_key.md": {
+			"## The key's life",
+			"Nothing of it is written to the state or to a saved plan.",
+			"token = ephemeral.flero_api_key.deploy.value",
 		},
 		"resources/workspace_membership.md": {
 			"## What each role may do",

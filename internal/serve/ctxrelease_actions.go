@@ -1,4 +1,4 @@
-package ctxrelease
+package serve
 
 import (
 	"context"

@@ -5,16 +5,6 @@ import (
 	"testing"
 )
 
-func TestCheckCredentialActive(t *testing.T) {
-	if v := CheckCredentialActive("k", CredentialActive); v != nil {
-		t.Fatalf("active credential refused: %v", v)
-	}
-	v := CheckCredentialActive("k", CredentialInactive)
-	if v == nil || v.Code != CodeCredentialInactive || v.Kind != KindConflict {
-		t.Fatalf("inactive credential: got %+v", v)
-	}
-}
-
 func TestCheckTeamInOrganization(t *testing.T) {
 	if v := CheckTeamInOrganization("acme", "team_1", true); v != nil {
 		t.Fatalf("team in organization refused: %v", v)
@@ -38,5 +28,25 @@ func TestViewAuditLogIsOrganizationAdminOnly(t *testing.T) {
 	}
 	if v := CheckManage(Actor{OrgRole: OrgRoleMember, WorkspaceRole: WorkspaceRoleOwner}, ViewAuditLog); v == nil {
 		t.Fatal("workspace owner allowed to read the audit log")
+	}
+}
+
+// TestOrganizationAdmin pins who counts as an organization's admin (rule 6): the admin
+// role, whatever the membership's status; the store counts OrganizationAdminRoleNames.
+func TestOrganizationAdmin(t *testing.T) {
+	for _, c := range []struct {
+		role OrgRole
+		want bool
+	}{
+		{OrgRoleAdmin, true},
+		{OrgRoleMember, false},
+		{OrgRoleNone, false},
+	} {
+		if got := IsOrganizationAdmin(c.role); got != c.want {
+			t.Errorf("IsOrganizationAdmin(%q) = %v, want %v", c.role, got, c.want)
+		}
+	}
+	if got := OrganizationAdminRoleNames(); len(got) != 1 || got[0] != "admin" {
+		t.Errorf("OrganizationAdminRoleNames() = %v, want [admin]", got)
 	}
 }

@@ -1,4 +1,6 @@
-// Package ctxrelease keeps the provider's memory flat over a long Terraform walk.
+package serve
+
+// Context release (Wrap) keeps the provider's memory flat over a long Terraform walk.
 //
 // terraform-plugin-framework (v1.19) derives a cancelable context from every RPC's
 // context and keeps its cancel function until StopProvider, which Terraform does
@@ -11,7 +13,6 @@
 // forwards to the RPC's own context while the call runs and is cut from it when the
 // call returns (afterwards it is canceled and holds no value). What the framework
 // keeps is then a few hundred bytes a call.
-package ctxrelease
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package plugintune
+package serve
 
 import (
 	"os"

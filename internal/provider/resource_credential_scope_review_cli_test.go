@@ -1,24 +1,12 @@
 package provider_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
-	"github.com/flero/terraform-provider-flero/internal/provider"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -134,144 +122,4 @@ func TestAccCredentialCLI_inactiveWarning(t *testing.T) {
 	joinOrganization(t, env, o.ID, "leaver@example.com")
 	check("back in the organization")
 	tf.run(t, "destroy", "-auto-approve")
-}
-
-// ---------------------------------------------------------------------------
-// The terraform CLI against the in-process provider.
-
-type terraformCLI struct {
-	bin, dir string
-	env      []string
-}
-
-// newTerraformCLI serves the provider in-process, acting on env's server with token,
-// until the test ends, and prepares a working directory whose configuration starts
-// with env's provider block (which holds neither endpoint nor token).
-func newTerraformCLI(t *testing.T, env *acctest.Env, token string) *terraformCLI {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	reattach := make(chan *plugin.ReattachConfig)
-	closed := make(chan struct{})
-	factory := provider.NewServer("test", provider.WithDefaultConnection(env.Server.URL, token))
-	go func() {
-		err := tf6server.Serve("registry.terraform.io/flero/flero", factory,
-			tf6server.WithDebug(ctx, reattach, closed),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithLoggingSink(t))
-		if err != nil {
-			t.Errorf("serving the provider: %v", err)
-		}
-	}()
-	var rc *plugin.ReattachConfig
-	select {
-	case rc = <-reattach:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the provider did not start")
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-closed
-	})
-	type addr struct{ Network, String string }
-	attach := map[string]any{
-		"Protocol": string(rc.Protocol), "ProtocolVersion": rc.ProtocolVersion, "Pid": rc.Pid, "Test": true,
-		"Addr": addr{rc.Addr.Network(), rc.Addr.String()},
-	}
-	// "flero/flero" is registry.terraform.io/flero/flero to Terraform and
-	// registry.opentofu.org/flero/flero to OpenTofu (make testacc-tofu).
-	info, err := json.Marshal(map[string]any{
-		"registry.terraform.io/flero/flero": attach,
-		"registry.opentofu.org/flero/flero": attach,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	cliConfig := filepath.Join(dir, "terraformrc")
-	if err := os.WriteFile(cliConfig, []byte("disable_checkpoint = true\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(dir, "work")
-	if err := os.Mkdir(work, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(work, "provider.tf"), []byte(`
-terraform {
-  required_providers {
-    flero = { source = "flero/flero" }
-  }
-}
-`+env.ProviderConfig()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var environ []string
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "TF_") {
-			environ = append(environ, kv)
-		}
-	}
-	environ = append(environ, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_INPUT=0",
-		"TF_CLI_CONFIG_FILE="+cliConfig, "TF_REATTACH_PROVIDERS="+string(info))
-	tf := &terraformCLI{bin: os.Getenv("TF_ACC_TERRAFORM_PATH"), dir: work, env: environ}
-	tf.run(t, "init")
-	return tf
-}
-
-// setSecret values the configuration's variable "secret" through the environment
-// (TF_VAR_secret), so that it is neither in a file nor on a command line.
-func (c *terraformCLI) setSecret(secret string) {
-	c.env = append(c.env, "TF_VAR_secret="+secret)
-}
-
-// write sets the configuration besides the provider block.
-func (c *terraformCLI) write(config string) {
-	if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(config), 0o600); err != nil {
-		panic(err)
-	}
-}
-
-// exec runs terraform with args (and -no-color) and returns its combined output.
-func (c *terraformCLI) exec(args ...string) (string, error) {
-	cmd := exec.Command(c.bin, append(args, "-no-color")...)
-	cmd.Dir, cmd.Env = c.dir, c.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	return out.String(), err
-}
-
-// run is exec that fails the test when terraform fails.
-func (c *terraformCLI) run(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := c.exec(args...)
-	if err != nil {
-		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
-// output reads an attribute of a resource from the state.
-func (c *terraformCLI) output(t *testing.T, addr, attr string) string {
-	t.Helper()
-	out := c.run(t, "show", "-json")
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal([]byte(out), &state); err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == addr {
-			return fmt.Sprint(r.Values[attr])
-		}
-	}
-	t.Fatalf("%s is not in the state", addr)
-	return ""
 }

@@ -1,9 +1,10 @@
-// Package plugintune is the process tuning a provider binary applies before it serves
-// Terraform: a GC percent suited to a small live heap, and the plugin SDK's logs
-// turned off when Terraform would drop them. terraform-provider-flero (main.go) and
-// flero-bench's protocol floor provider both apply it, so that the bench compares
-// like with like.
-package plugintune
+package serve
+
+// Process tuning a provider binary applies before it serves Terraform (Run applies
+// it): a GC percent suited to a small live heap, and the plugin SDK's logs turned off
+// when Terraform would drop them. terraform-provider-flero (main.go) and flero-bench's
+// protocol floor provider are both served by Run, so that the bench compares like
+// with like.
 
 import (
 	"os"
@@ -13,7 +14,7 @@ import (
 
 // GCPercent is the GC percent a provider runs with unless GOGC is set.
 //
-// The live heap of a provider served through ctxrelease is a few MB: at the default
+// The live heap of a provider served through Wrap is a few MB: at the default
 // GOGC (100) the collector runs hundreds of times a plan. 400 cut the flero
 // provider's CPU in a no-change plan of 1,000 objects by a quarter, for a peak RSS of
 // ~45 MB instead of ~31 MB.
