@@ -21,12 +21,12 @@ type APIKeysService struct{ c *Client }
 // CreateInOrganization creates an organization key. The secret (Key) is in the answer
 // only.
 func (s *APIKeysService) CreateInOrganization(ctx context.Context, orgID string, req api.CreateAPIKeyRequest) (*api.APIKey, error) {
-	return s.create(ctx, pathf("/v1/organizations/%s/api-keys", orgID), req)
+	return s.create(ctx, pathf(RouteOrganizationAPIKeys, orgID), req)
 }
 
 // CreateInWorkspace creates a workspace key. The secret (Key) is in the answer only.
 func (s *APIKeysService) CreateInWorkspace(ctx context.Context, wsID string, req api.CreateAPIKeyRequest) (*api.APIKey, error) {
-	return s.create(ctx, pathf("/v1/workspaces/%s/api-keys", wsID), req)
+	return s.create(ctx, pathf(RouteWorkspaceAPIKeys, wsID), req)
 }
 
 // create is AdminService.CreateToken's answer to a lost answer: a replay has no
@@ -48,31 +48,31 @@ func (s *APIKeysService) create(ctx context.Context, p route, req api.CreateAPIK
 
 // Get returns one key, without its secret (a revoked key too, with RevokedAt).
 func (s *APIKeysService) Get(ctx context.Context, id string) (*api.APIKey, error) {
-	return get[api.APIKey](ctx, s.c, pathf("/v1/api-keys/%s", id), nil)
+	return get[api.APIKey](ctx, s.c, pathf(RouteAPIKey, id), nil)
 }
 
 // ListInOrganization returns an organization's own keys, revoked ones included.
 func (s *APIKeysService) ListInOrganization(ctx context.Context, orgID string) ([]api.APIKey, error) {
-	return list[api.APIKey](ctx, s.c, pathf("/v1/organizations/%s/api-keys", orgID), nil)
+	return list[api.APIKey](ctx, s.c, pathf(RouteOrganizationAPIKeys, orgID), nil)
 }
 
 // ListInWorkspace returns a workspace's keys, revoked ones included.
 func (s *APIKeysService) ListInWorkspace(ctx context.Context, wsID string) ([]api.APIKey, error) {
-	return list[api.APIKey](ctx, s.c, pathf("/v1/workspaces/%s/api-keys", wsID), nil)
+	return list[api.APIKey](ctx, s.c, pathf(RouteWorkspaceAPIKeys, wsID), nil)
 }
 
 // AllInWorkspace iterates a workspace's keys.
 func (s *APIKeysService) AllInWorkspace(ctx context.Context, wsID string) iter.Seq2[api.APIKey, error] {
-	return all[api.APIKey](ctx, s.c, pathf("/v1/workspaces/%s/api-keys", wsID), nil)
+	return all[api.APIKey](ctx, s.c, pathf(RouteWorkspaceAPIKeys, wsID), nil)
 }
 
 // Update renames a key or moves its expiry (a renewal); nil fields are unchanged.
 func (s *APIKeysService) Update(ctx context.Context, id string, req api.UpdateAPIKeyRequest) (*api.APIKey, error) {
-	return update[api.APIKey](ctx, s.c, pathf("/v1/api-keys/%s", id), req, WriteOptions{})
+	return update[api.APIKey](ctx, s.c, pathf(RouteAPIKey, id), req, WriteOptions{})
 }
 
 // Revoke revokes a key: it is refused from then on. An already revoked key is
 // ErrNotFound.
 func (s *APIKeysService) Revoke(ctx context.Context, id string) error {
-	return remove(ctx, s.c, pathf("/v1/api-keys/%s", id), WriteOptions{})
+	return remove(ctx, s.c, pathf(RouteAPIKey, id), WriteOptions{})
 }

@@ -41,10 +41,10 @@ func (o AuditListOptions) query() url.Values {
 
 // List returns every audit event of an organization that matches opts.
 func (s *AuditService) List(ctx context.Context, orgID string, opts AuditListOptions) ([]api.AuditEvent, error) {
-	return list[api.AuditEvent](ctx, s.c, pathf("/v1/organizations/%s/audit-events", orgID), opts.query())
+	return list[api.AuditEvent](ctx, s.c, pathf(routeOrganizationAuditEvents, orgID), opts.query())
 }
 
 // All iterates the audit events of an organization that match opts.
 func (s *AuditService) All(ctx context.Context, orgID string, opts AuditListOptions) iter.Seq2[api.AuditEvent, error] {
-	return all[api.AuditEvent](ctx, s.c, pathf("/v1/organizations/%s/audit-events", orgID), opts.query())
+	return all[api.AuditEvent](ctx, s.c, pathf(routeOrganizationAuditEvents, orgID), opts.query())
 }

@@ -96,6 +96,7 @@ type Client struct {
 	limiter *rateLimiter
 	logger  Logger
 	writes  atomic.Int64
+	hooks   hooks
 }
 
 // Writes is how many requests that may change the platform (every method but GET

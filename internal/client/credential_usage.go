@@ -15,5 +15,5 @@ func (s *CredentialsService) UsageByRun(ctx context.Context, id string, sinceDay
 	if sinceDays > 0 {
 		q.Set("since_days", strconv.Itoa(sinceDays))
 	}
-	return get[api.CredentialUsageList](ctx, s.c, pathf("/v1/credentials/%s/usage", id), q)
+	return get[api.CredentialUsageList](ctx, s.c, pathf(routeCredentialUsage, id), q)
 }

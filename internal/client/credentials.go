@@ -22,39 +22,39 @@ type CredentialListOptions struct {
 
 // Create creates a credential in a workspace; the caller becomes its owner.
 func (s *CredentialsService) Create(ctx context.Context, wsID string, req api.CreateCredentialRequest) (*api.Credential, error) {
-	return create[api.Credential](ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), req)
+	return create[api.Credential](ctx, s.c, pathf(RouteWorkspaceCredentials, wsID), req)
 }
 
 // Get returns one credential (without its data).
 func (s *CredentialsService) Get(ctx context.Context, id string) (*api.Credential, error) {
-	return get[api.Credential](ctx, s.c, pathf("/v1/credentials/%s", id), nil)
+	return get[api.Credential](ctx, s.c, pathf(RouteCredential, id), nil)
 }
 
 // GetByName returns the credential with this name whose home is this workspace, or
 // ErrNotFound.
 func (s *CredentialsService) GetByName(ctx context.Context, wsID, name string) (*api.Credential, error) {
-	return findOne(ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), url.Values{"name": {name}},
+	return findOne(ctx, s.c, pathf(RouteWorkspaceCredentials, wsID), url.Values{"name": {name}},
 		"credential named "+quote(name), func(c api.Credential) bool { return c.Name == name })
 }
 
 // List returns the credentials the caller sees whose home is this workspace.
 func (s *CredentialsService) List(ctx context.Context, wsID string) ([]api.Credential, error) {
-	return list[api.Credential](ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), nil)
+	return list[api.Credential](ctx, s.c, pathf(RouteWorkspaceCredentials, wsID), nil)
 }
 
 // All iterates the credentials of a workspace.
 func (s *CredentialsService) All(ctx context.Context, wsID string) iter.Seq2[api.Credential, error] {
-	return all[api.Credential](ctx, s.c, pathf("/v1/workspaces/%s/credentials", wsID), nil)
+	return all[api.Credential](ctx, s.c, pathf(RouteWorkspaceCredentials, wsID), nil)
 }
 
 // ListByOrganization returns the credentials the caller sees in an organization.
 func (s *CredentialsService) ListByOrganization(ctx context.Context, orgID string, opts CredentialListOptions) ([]api.Credential, error) {
-	return list[api.Credential](ctx, s.c, pathf("/v1/organizations/%s/credentials", orgID), opts.query())
+	return list[api.Credential](ctx, s.c, pathf(RouteOrganizationCredentials, orgID), opts.query())
 }
 
 // AllByOrganization iterates the credentials the caller sees in an organization.
 func (s *CredentialsService) AllByOrganization(ctx context.Context, orgID string, opts CredentialListOptions) iter.Seq2[api.Credential, error] {
-	return all[api.Credential](ctx, s.c, pathf("/v1/organizations/%s/credentials", orgID), opts.query())
+	return all[api.Credential](ctx, s.c, pathf(RouteOrganizationCredentials, orgID), opts.query())
 }
 
 func (o CredentialListOptions) query() url.Values {
@@ -66,18 +66,18 @@ func (o CredentialListOptions) query() url.Values {
 
 // Update changes a credential; req.Data, when set, rotates the secret.
 func (s *CredentialsService) Update(ctx context.Context, id string, req api.UpdateCredentialRequest, opts WriteOptions) (*api.Credential, error) {
-	return update[api.Credential](ctx, s.c, pathf("/v1/credentials/%s", id), req, opts)
+	return update[api.Credential](ctx, s.c, pathf(RouteCredential, id), req, opts)
 }
 
 // Delete deletes a credential.
 func (s *CredentialsService) Delete(ctx context.Context, id string, opts WriteOptions) error {
-	return remove(ctx, s.c, pathf("/v1/credentials/%s", id), opts)
+	return remove(ctx, s.c, pathf(RouteCredential, id), opts)
 }
 
 // RecordUse records that a workflow used the credential. Like a create it carries
 // an Idempotency-Key, so a retry never counts a second use.
 func (s *CredentialsService) RecordUse(ctx context.Context, id string, req api.RecordUseRequest) error {
-	_, err := create[struct{}](ctx, s.c, pathf("/v1/credentials/%s/uses", id), req)
+	_, err := create[struct{}](ctx, s.c, pathf(routeCredentialUses, id), req)
 	return err
 }
 
@@ -88,10 +88,10 @@ func (s *CredentialsService) Usage(ctx context.Context, id string, sinceDays int
 	if sinceDays > 0 {
 		q = url.Values{"since_days": {strconv.Itoa(sinceDays)}}
 	}
-	return get[api.CredentialUsageList](ctx, s.c, pathf("/v1/credentials/%s/usage", id), q)
+	return get[api.CredentialUsageList](ctx, s.c, pathf(routeCredentialUsage, id), q)
 }
 
 // Test asks the platform to check the credential against its service.
 func (s *CredentialsService) Test(ctx context.Context, id string) (*api.CredentialTestResult, error) {
-	return action[api.CredentialTestResult](ctx, s.c, pathf("/v1/credentials/%s/test", id), struct{}{})
+	return action[api.CredentialTestResult](ctx, s.c, pathf(routeCredentialTest, id), struct{}{})
 }

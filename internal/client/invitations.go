@@ -10,5 +10,5 @@ import (
 // membership comes back with its new invited_at and invitation_expires_at. A
 // membership already active is a conflict (rules.CodeInvitationNotPending).
 func (s *OrganizationMembershipsService) ResendInvitation(ctx context.Context, orgID, userID string) (*api.OrganizationMembership, error) {
-	return action[api.OrganizationMembership](ctx, s.c, pathf("/v1/organizations/%s/memberships/%s/resend-invitation", orgID, userID), struct{}{})
+	return action[api.OrganizationMembership](ctx, s.c, pathf(RouteResendInvitation, orgID, userID), struct{}{})
 }

@@ -26,8 +26,10 @@ import (
 // route is a request path whose ids are already escaped, or the reason it could
 // not be built.
 type route struct {
-	path string
-	err  error
+	path   string
+	format string   // the pattern, "%s" for each id (Write.Route)
+	ids    []string // the ids, unescaped (Write.IDs)
+	err    error
 }
 
 // pathf builds a route from a format with %s verbs, escaping each id. An empty id
@@ -36,11 +38,11 @@ func pathf(format string, ids ...string) route {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		if strings.TrimSpace(id) == "" {
-			return route{path: format, err: fmt.Errorf("flero: %s: an id is empty", format)}
+			return route{path: format, format: format, ids: ids, err: fmt.Errorf("flero: %s: an id is empty", format)}
 		}
 		args[i] = url.PathEscape(id)
 	}
-	return route{path: fmt.Sprintf(format, args...)}
+	return route{path: fmt.Sprintf(format, args...), format: format, ids: ids}
 }
 
 // call is one logical request, sent once and retried per the transport's policy.
@@ -253,10 +255,12 @@ func create[T any](ctx context.Context, c *Client, r route, body any) (*T, error
 		st.ambiguous.Store(true)
 		res, err = c.do(ctx, cl, st)
 	}
-	if err != nil {
-		return nil, err
+	var v *T
+	if err == nil {
+		v, err = decode[T](cl, res)
 	}
-	return decode[T](cl, res)
+	c.wrote(ctx, cl, v, err)
+	return v, err
 }
 
 // ambiguousCreateRounds bounds the extra rounds of a create whose outcome is unknown.
@@ -282,10 +286,12 @@ func unanswered(err error) bool {
 func action[T any](ctx context.Context, c *Client, r route, body any) (*T, error) {
 	cl := call{method: http.MethodPost, route: r, body: body, replayable: true}
 	res, err := c.do(ctx, cl, nil)
-	if err != nil {
-		return nil, err
+	var v *T
+	if err == nil {
+		v, err = decode[T](cl, res)
 	}
-	return decode[T](cl, res)
+	c.wrote(ctx, cl, v, err)
+	return v, err
 }
 
 // update sends a PATCH, with If-Match when opts.IfMatch > 0.
@@ -298,13 +304,19 @@ func action[T any](ctx context.Context, c *Client, r route, body any) (*T, error
 // 412.
 func update[T any](ctx context.Context, c *Client, r route, body any, opts WriteOptions) (*T, error) {
 	cl := call{method: http.MethodPatch, route: r, body: body, ifMatch: opts.IfMatch, replayable: true}
+	v, err := updateOnce[T](ctx, c, cl, opts)
+	c.wrote(ctx, cl, v, err)
+	return v, err
+}
+
+func updateOnce[T any](ctx context.Context, c *Client, cl call, opts WriteOptions) (*T, error) {
 	st := &callState{}
 	res, err := c.do(ctx, cl, st)
 	if err == nil {
 		return decode[T](cl, res)
 	}
 	if opts.IfMatch > 0 && st.ambiguous.Load() && errors.Is(err, ErrPreconditionFailed) {
-		if cur, gerr := get[T](ctx, c, r, nil); gerr == nil && holdsWrite(cur, body, opts.IfMatch+1) {
+		if cur, gerr := get[T](ctx, c, cl.route, nil); gerr == nil && holdsWrite(cur, cl.body, opts.IfMatch+1) {
 			return cur, nil
 		}
 	}
@@ -353,8 +365,9 @@ func remove(ctx context.Context, c *Client, r route, opts WriteOptions) error {
 	st := &callState{}
 	_, err := c.do(ctx, cl, st)
 	if err != nil && st.ambiguous.Load() && errors.Is(err, ErrNotFound) {
-		return nil
+		err = nil
 	}
+	c.wrote(ctx, cl, nil, err)
 	return err
 }
 

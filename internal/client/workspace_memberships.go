@@ -21,7 +21,7 @@ type WorkspaceMembershipsService struct{ c *Client }
 // Create gives a user or a team (exactly one of req.UserID, req.TeamID) a role in
 // a workspace.
 func (s *WorkspaceMembershipsService) Create(ctx context.Context, wsID string, req api.CreateWorkspaceMembershipRequest) (*api.WorkspaceMembership, error) {
-	return create[api.WorkspaceMembership](ctx, s.c, pathf("/v1/workspaces/%s/memberships", wsID), req)
+	return create[api.WorkspaceMembership](ctx, s.c, pathf(RouteWorkspaceMemberships, wsID), req)
 }
 
 // Get returns one membership.
@@ -31,12 +31,12 @@ func (s *WorkspaceMembershipsService) Get(ctx context.Context, wsID, principalTy
 
 // List returns every membership of a workspace.
 func (s *WorkspaceMembershipsService) List(ctx context.Context, wsID string) ([]api.WorkspaceMembership, error) {
-	return list[api.WorkspaceMembership](ctx, s.c, pathf("/v1/workspaces/%s/memberships", wsID), nil)
+	return list[api.WorkspaceMembership](ctx, s.c, pathf(RouteWorkspaceMemberships, wsID), nil)
 }
 
 // All iterates the memberships of a workspace.
 func (s *WorkspaceMembershipsService) All(ctx context.Context, wsID string) iter.Seq2[api.WorkspaceMembership, error] {
-	return all[api.WorkspaceMembership](ctx, s.c, pathf("/v1/workspaces/%s/memberships", wsID), nil)
+	return all[api.WorkspaceMembership](ctx, s.c, pathf(RouteWorkspaceMemberships, wsID), nil)
 }
 
 // Update changes a membership's role.
@@ -50,5 +50,5 @@ func (s *WorkspaceMembershipsService) Delete(ctx context.Context, wsID, principa
 }
 
 func membershipRoute(wsID, principalType, principalID string) route {
-	return pathf("/v1/workspaces/%s/memberships/%s/%s", wsID, principalType, principalID)
+	return pathf(RouteWorkspaceMembership, wsID, principalType, principalID)
 }
