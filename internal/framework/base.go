@@ -23,7 +23,7 @@ import (
 // sources: the API client and the run's cache.
 type ProviderData struct {
 	Client *client.Client
-	Run    *planrun.Cache
+	Run    *planrun.Run
 }
 
 // configuredData holds the provider's data for a resource, data source or action once
@@ -41,7 +41,7 @@ func (c *configuredData) Client() *client.Client {
 }
 
 // Run is this run's cache, nil while the provider is not configured.
-func (c *configuredData) Run() *planrun.Cache {
+func (c *configuredData) Run() *planrun.Run {
 	if c.data == nil {
 		return nil
 	}

@@ -74,8 +74,8 @@ func (c *Cache) OrganizationAdmins(ctx context.Context, orgID string) ([]api.Org
 // last one of that organization sees an admin left (one whose removal is recorded
 // later), and the last one sees none: exactly one of them is refused, whichever
 // Terraform plans last. Recording the same user again changes nothing.
-func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (AdminRemoval, error) {
-	admins, err := c.OrganizationAdmins(ctx, orgID)
+func (r *Run) PlanAdminRemoval(ctx context.Context, orgID, userID string) (AdminRemoval, error) {
+	admins, err := r.OrganizationAdmins(ctx, orgID)
 	if err != nil {
 		return AdminRemoval{}, err
 	}
@@ -89,12 +89,20 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 		return out, nil
 	}
 
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	removed := c.removedAdmins[orgID]
+	r.Ledger.recordAdminRemoval(orgID, userID, admins, &out)
+	return out, nil
+}
+
+// recordAdminRemoval records the user's removal or demotion (an admin of the
+// organization, whose admins are admins) and counts, under the ledger's lock, the
+// admins left and those removed before (PlanAdminRemoval).
+func (l *Ledger) recordAdminRemoval(orgID, userID string, admins []api.OrganizationMembership, out *AdminRemoval) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	removed := l.removedAdmins[orgID]
 	if removed == nil {
 		removed = map[string]bool{}
-		c.removedAdmins[orgID] = removed
+		l.removedAdmins[orgID] = removed
 	}
 	removed[userID] = true
 	for _, m := range admins {
@@ -106,13 +114,12 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 			out.OtherAdmins++
 		}
 	}
-	for who := range c.promotedBefore[[2]string{orgID, userID}] {
+	for who := range l.promotedBefore[[2]string{orgID, userID}] {
 		if who != userID && !removed[who] {
 			out.OtherAdmins++
 		}
 	}
 	sort.Strings(out.AlsoRemoved)
-	return out, nil
 }
 
 // PlanAdminPromotion records that this run makes a member (or a new membership, by
@@ -129,20 +136,20 @@ func (c *Cache) PlanAdminRemoval(ctx context.Context, orgID, userID string) (Adm
 // the same time as it is refreshed and do not count (the plan refuses, and says to
 // order them). A membership not refreshed in this walk (-refresh=false, a destroy)
 // counts none.
-func (c *Cache) PlanAdminPromotion(orgID, who string) {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	if c.promotedAdmins[orgID] == nil {
-		c.promotedAdmins[orgID] = map[string]bool{}
+func (l *Ledger) PlanAdminPromotion(orgID, who string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.promotedAdmins[orgID] == nil {
+		l.promotedAdmins[orgID] = map[string]bool{}
 	}
-	c.promotedAdmins[orgID][who] = true
+	l.promotedAdmins[orgID][who] = true
 }
 
 // NoteAdminRefreshed is called when the refresh of the user's membership of the
 // organization starts: the promotions planned so far are those its demotion or removal
 // may count (PlanAdminPromotion).
-func (c *Cache) NoteAdminRefreshed(orgID, userID string) {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	c.promotedBefore[[2]string{orgID, userID}] = maps.Clone(c.promotedAdmins[orgID])
+func (l *Ledger) NoteAdminRefreshed(orgID, userID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.promotedBefore[[2]string{orgID, userID}] = maps.Clone(l.promotedAdmins[orgID])
 }

@@ -69,14 +69,14 @@ func TestOrganizationAdminsCountsInvitedAdminsAndIsReadOnce(t *testing.T) {
 	}
 
 	// A membership written by the provider drops the admins: read again when needed.
-	c.ForgetOrganizationMembership("org_1", "usr_m")
+	c.forgetOrganizationMembership("org_1", "usr_m")
 	if _, err := c.OrganizationAdmins(context.Background(), "org_1"); err != nil {
 		t.Fatal(err)
 	}
 	if n := o.lists.Load(); n != 2 {
 		t.Fatalf("after a membership change: %d lists, want 2", n)
 	}
-	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_n"})
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_n"})
 	if _, err := c.OrganizationAdmins(context.Background(), "org_1"); err != nil {
 		t.Fatal(err)
 	}
@@ -221,19 +221,19 @@ func TestPlanAdminRemovalKeepsOrganizationsApart(t *testing.T) {
 func TestPlanAdminRemovalCountsPromotionsPlannedBeforeTheRefresh(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		steps func(c *Cache)
+		steps func(c *Run)
 		want  int
 	}{
-		{"promotion before the refresh", func(c *Cache) {
+		{"promotion before the refresh", func(c *Run) {
 			c.PlanAdminPromotion("org_1", "usr_m")
 			c.NoteAdminRefreshed("org_1", "usr_b")
 		}, 1},
-		{"promotion after the refresh", func(c *Cache) {
+		{"promotion after the refresh", func(c *Run) {
 			c.NoteAdminRefreshed("org_1", "usr_b")
 			c.PlanAdminPromotion("org_1", "usr_m")
 		}, 0},
-		{"not refreshed", func(c *Cache) { c.PlanAdminPromotion("org_1", "usr_m") }, 0},
-		{"promotion of another organization", func(c *Cache) {
+		{"not refreshed", func(c *Run) { c.PlanAdminPromotion("org_1", "usr_m") }, 0},
+		{"promotion of another organization", func(c *Run) {
 			c.PlanAdminPromotion("org_2", "usr_m")
 			c.NoteAdminRefreshed("org_1", "usr_b")
 		}, 0},

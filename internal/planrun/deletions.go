@@ -42,38 +42,38 @@ type fates struct {
 }
 
 // RecordDeletion records that this run plans to delete the object with this id.
-func (c *Cache) RecordDeletion(id string) { c.fates.set(id, FateDeleted) }
+func (l *Ledger) RecordDeletion(id string) { l.fates.set(id, FateDeleted) }
 
 // RecordKept records that this run plans the object with this id and keeps it.
-func (c *Cache) RecordKept(id string) { c.fates.set(id, FateKept) }
+func (l *Ledger) RecordKept(id string) { l.fates.set(id, FateKept) }
 
 // PlannedDeletion reports whether this run planned, so far, to delete the object.
-func (c *Cache) PlannedDeletion(id string) bool { return c.FateOf(id) == FateDeleted }
+func (l *Ledger) PlannedDeletion(id string) bool { return l.FateOf(id) == FateDeleted }
 
 // FateOf is what this run planned, so far, for the object.
-func (c *Cache) FateOf(id string) Fate {
-	c.fates.mu.RLock()
-	defer c.fates.mu.RUnlock()
-	return c.fates.planned[id]
+func (l *Ledger) FateOf(id string) Fate {
+	l.fates.mu.RLock()
+	defer l.fates.mu.RUnlock()
+	return l.fates.planned[id]
 }
 
 // RecordRefresh records that this run read (refreshed) the object with this id.
-func (c *Cache) RecordRefresh(id string) {
-	c.fates.mu.Lock()
-	defer c.fates.mu.Unlock()
-	if c.fates.refreshed == nil {
-		c.fates.refreshed = map[string]bool{}
+func (l *Ledger) RecordRefresh(id string) {
+	l.fates.mu.Lock()
+	defer l.fates.mu.Unlock()
+	if l.fates.refreshed == nil {
+		l.fates.refreshed = map[string]bool{}
 	}
-	c.fates.refreshed[id] = true
+	l.fates.refreshed[id] = true
 }
 
 // Refreshed reports whether this run read the object (see the comment above: a
 // deletion planned for an object refreshed in the same run is planned in no set
 // order with the deletions of its dependents).
-func (c *Cache) Refreshed(id string) bool {
-	c.fates.mu.RLock()
-	defer c.fates.mu.RUnlock()
-	return c.fates.refreshed[id]
+func (l *Ledger) Refreshed(id string) bool {
+	l.fates.mu.RLock()
+	defer l.fates.mu.RUnlock()
+	return l.fates.refreshed[id]
 }
 
 func (f *fates) set(id string, fate Fate) {

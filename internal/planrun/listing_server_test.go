@@ -74,10 +74,10 @@ func TestListingAnswersEqualTheGETs(t *testing.T) {
 	type read struct {
 		name string
 		get  func() (any, error) // the object's own GET
-		run  func(*Cache) (any, error)
+		run  func(*Run) (any, error)
 	}
 	var reads []read
-	add := func(name string, get func() (any, error), run func(*Cache) (any, error)) {
+	add := func(name string, get func() (any, error), run func(*Run) (any, error)) {
 		reads = append(reads, read{name, get, run})
 	}
 	oms, err := c.OrganizationMemberships.List(ctx, org.ID)
@@ -85,7 +85,7 @@ func TestListingAnswersEqualTheGETs(t *testing.T) {
 	for _, m := range oms {
 		add("organization membership "+m.UserID,
 			func() (any, error) { return c.OrganizationMemberships.Get(ctx, org.ID, m.UserID) },
-			func(r *Cache) (any, error) { return r.ReadOrganizationMembership(ctx, org.ID, m.UserID) })
+			func(r *Run) (any, error) { return r.ReadOrganizationMembership(ctx, org.ID, m.UserID) })
 	}
 	creds, err := c.Credentials.ListByOrganization(ctx, org.ID, client.CredentialListOptions{})
 	must(err)
@@ -95,18 +95,18 @@ func TestListingAnswersEqualTheGETs(t *testing.T) {
 	for _, cr := range creds {
 		add("credential "+cr.Name,
 			func() (any, error) { return c.Credentials.Get(ctx, cr.ID) },
-			func(r *Cache) (any, error) { return r.ReadCredential(ctx, org.ID, cr.ID) })
+			func(r *Run) (any, error) { return r.ReadCredential(ctx, org.ID, cr.ID) })
 	}
 	for _, ws := range wss {
 		add("workspace "+ws.Name,
 			func() (any, error) { return c.Workspaces.Get(ctx, ws.ID) },
-			func(r *Cache) (any, error) { return r.ReadWorkspace(ctx, org.ID, ws.ID) })
+			func(r *Run) (any, error) { return r.ReadWorkspace(ctx, org.ID, ws.ID) })
 		wms, err := c.WorkspaceMemberships.List(ctx, ws.ID)
 		must(err)
 		for _, m := range wms {
 			add("workspace membership "+m.PrincipalID,
 				func() (any, error) { return c.WorkspaceMemberships.Get(ctx, ws.ID, m.PrincipalType, m.PrincipalID) },
-				func(r *Cache) (any, error) {
+				func(r *Run) (any, error) {
 					return r.ReadWorkspaceMembership(ctx, ws.ID, m.PrincipalType, m.PrincipalID)
 				})
 		}
@@ -114,17 +114,17 @@ func TestListingAnswersEqualTheGETs(t *testing.T) {
 	for _, tm := range teams {
 		add("team "+tm.Name,
 			func() (any, error) { return c.Teams.Get(ctx, tm.ID) },
-			func(r *Cache) (any, error) { return r.ReadTeam(ctx, org.ID, tm.ID) })
+			func(r *Run) (any, error) { return r.ReadTeam(ctx, org.ID, tm.ID) })
 		for _, u := range users[:3] {
 			add("team membership "+u,
 				func() (any, error) { return c.TeamMemberships.Get(ctx, tm.ID, u) },
-				func(r *Cache) (any, error) { return r.ReadTeamMembership(ctx, tm.ID, u) })
+				func(r *Run) (any, error) { return r.ReadTeamMembership(ctx, tm.ID, u) })
 		}
 	}
 	// Objects that are gone read as not found, listing or not.
 	add("deleted team membership",
 		func() (any, error) { return c.TeamMemberships.Get(ctx, teams[0].ID, users[5]) },
-		func(r *Cache) (any, error) { return r.ReadTeamMembership(ctx, teams[0].ID, users[5]) })
+		func(r *Run) (any, error) { return r.ReadTeamMembership(ctx, teams[0].ID, users[5]) })
 
 	run := New(c)
 	srv.ResetCounters()

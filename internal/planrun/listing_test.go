@@ -83,7 +83,7 @@ func (m *members) advance(d time.Duration) {
 	m.now = m.now.Add(d)
 }
 
-func readAll(t *testing.T, c *Cache, org string, n int) {
+func readAll(t *testing.T, c *Run, org string, n int) {
 	t.Helper()
 	for i := range n {
 		user := fmt.Sprintf("usr_%03d", i)

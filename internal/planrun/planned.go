@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
@@ -56,27 +57,27 @@ type Planned struct {
 // may plan the same instance more than once (a replacement is planned again as a
 // create): an object with the same kind, name and organization as one recorded
 // replaces it. An object whose name is unknown is always added.
-func (c *Cache) RecordPlanned(p Planned) {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
+func (l *Ledger) RecordPlanned(p Planned) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if p.Name != "" {
-		for i, q := range c.planned {
+		for i, q := range l.planned {
 			if q.Kind == p.Kind && q.Name == p.Name && q.OrganizationID == p.OrganizationID {
-				c.planned[i] = p
+				l.planned[i] = p
 				return
 			}
 		}
 	}
-	c.planned = append(c.planned, p)
+	l.planned = append(l.planned, p)
 }
 
 // PlannedNew is the ledger's objects of a kind, in the order they were recorded: the
 // candidates for an unknown id of that kind.
-func (c *Cache) PlannedNew(kind Kind) []Planned {
-	c.plannedMu.RLock()
-	defer c.plannedMu.RUnlock()
+func (l *Ledger) PlannedNew(kind Kind) []Planned {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
 	var out []Planned
-	for _, p := range c.planned {
+	for _, p := range l.planned {
 		if p.Kind == kind {
 			out = append(out, p)
 		}
@@ -115,13 +116,13 @@ func (o OrgCandidate) Same(p OrgCandidate) bool {
 // itself when the id is known (as it will be after this apply), else every
 // organization this run creates (none: the id may only come from elsewhere). The
 // token's role is read once per run for a known organization.
-func (c *Cache) OrganizationCandidates(ctx context.Context, orgID string) ([]OrgCandidate, error) {
+func (r *Run) OrganizationCandidates(ctx context.Context, orgID string) ([]OrgCandidate, error) {
 	if orgID != "" {
-		org, unknownPlan, err := c.OrganizationAfterApply(ctx, orgID)
+		org, unknownPlan, err := r.OrganizationAfterApply(ctx, orgID)
 		if err != nil {
 			return nil, err
 		}
-		actor, err := c.Actor(ctx, orgID, "")
+		actor, err := r.Actor(ctx, orgID, "")
 		if err != nil {
 			return nil, err
 		}
@@ -131,23 +132,16 @@ func (c *Cache) OrganizationCandidates(ctx context.Context, orgID string) ([]Org
 		if unknownPlan {
 			out.Plan = ""
 		}
-		if p, ok := c.PlannedOrganization(orgID); ok && p.SSOEnabled == nil {
+		if p, ok := r.PlannedOrganization(orgID); ok && p.SSOEnabled == nil {
 			out.SSOEnabled = nil
 		}
 		return []OrgCandidate{out}, nil
 	}
-	c.plannedMu.RLock()
-	var out []OrgCandidate
-	for i, p := range c.planned {
-		if p.Kind == KindOrganization {
-			out = append(out, OrgCandidate{Name: p.Name, Plan: rules.Plan(p.Plan), SSOEnabled: p.SSOEnabled, New: true, planned: i})
-		}
-	}
-	c.plannedMu.RUnlock()
+	out := r.Ledger.newOrganizations()
 	if len(out) == 0 {
 		return nil, nil
 	}
-	me, err := c.Me(ctx)
+	me, err := r.Me(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +149,20 @@ func (c *Cache) OrganizationCandidates(ctx context.Context, orgID string) ([]Org
 		out[i].Actor = rules.Actor{UserID: me.ID, OrgRole: rules.OrgRoleAdmin}
 	}
 	return out, nil
+}
+
+// newOrganizations is the organizations this run creates, as candidates without
+// their actor.
+func (l *Ledger) newOrganizations() []OrgCandidate {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	var out []OrgCandidate
+	for i, p := range l.planned {
+		if p.Kind == KindOrganization {
+			out = append(out, OrgCandidate{Name: p.Name, Plan: rules.Plan(p.Plan), SSOEnabled: p.SSOEnabled, New: true, planned: i})
+		}
+	}
+	return out
 }
 
 // Container is a workspace or team an id may name at apply, with its organization.
@@ -169,18 +177,18 @@ type Container struct {
 // object itself when the id is known (with its organization), else every object of
 // that kind this run creates, once per organization it may be in (none: the id may
 // only come from elsewhere).
-func (c *Cache) ContainerCandidates(ctx context.Context, kind Kind, id string) ([]Container, error) {
+func (r *Run) ContainerCandidates(ctx context.Context, kind Kind, id string) ([]Container, error) {
 	if id != "" {
 		var orgID, name string
 		switch kind {
 		case KindWorkspace:
-			ws, err := c.Workspace(ctx, id)
+			ws, err := r.Workspace(ctx, id)
 			if err != nil {
 				return nil, err
 			}
 			orgID, name = ws.OrganizationID, ws.Name
 		case KindTeam:
-			t, err := c.Team(ctx, id)
+			t, err := r.Team(ctx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -188,15 +196,15 @@ func (c *Cache) ContainerCandidates(ctx context.Context, kind Kind, id string) (
 		default:
 			return nil, errors.New("planrun: no container of kind " + string(kind))
 		}
-		orgs, err := c.OrganizationCandidates(ctx, orgID)
+		orgs, err := r.OrganizationCandidates(ctx, orgID)
 		if err != nil {
 			return nil, err
 		}
 		return []Container{{ID: id, Name: name, Org: orgs[0]}}, nil
 	}
 	var out []Container
-	for _, p := range c.PlannedNew(kind) {
-		orgs, err := c.OrganizationCandidates(ctx, p.OrganizationID)
+	for _, p := range r.PlannedNew(kind) {
+		orgs, err := r.OrganizationCandidates(ctx, p.OrganizationID)
 		if err != nil {
 			return nil, err
 		}
@@ -210,17 +218,14 @@ func (c *Cache) ContainerCandidates(ctx context.Context, kind Kind, id string) (
 // VisibleOrganizations is every existing organization the token can see, as it will be
 // after this apply, with the token's role in each (read once per run): the
 // organizations an unknown id may name when it comes from elsewhere.
-func (c *Cache) VisibleOrganizations(ctx context.Context) ([]OrgCandidate, error) {
-	if c.f.ListOrganizations == nil {
-		return nil, errors.New("planrun: no list of organizations")
-	}
-	orgs, err := c.visibleOrgs.get(ctx, struct{}{}, c.f.ListOrganizations)
+func (r *Run) VisibleOrganizations(ctx context.Context) ([]OrgCandidate, error) {
+	orgs, err := r.Cache.visibleOrganizations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]OrgCandidate, 0, len(orgs))
 	for _, o := range orgs {
-		cands, err := c.OrganizationCandidates(ctx, o.ID)
+		cands, err := r.OrganizationCandidates(ctx, o.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -229,27 +234,35 @@ func (c *Cache) VisibleOrganizations(ctx context.Context) ([]OrgCandidate, error
 	return out, nil
 }
 
+// visibleOrganizations is every organization the token can see, listed once per run.
+func (c *Cache) visibleOrganizations(ctx context.Context) ([]api.Organization, error) {
+	if c.f.ListOrganizations == nil {
+		return nil, errors.New("planrun: no list of organizations")
+	}
+	return c.visibleOrgs.get(ctx, struct{}{}, c.f.ListOrganizations)
+}
+
 // RecordCredentialDeletion records that this run deletes the credential (of the
 // organization orgID): Terraform applies the deletion of a credential before any update
 // of the organization it depends on, so an organization leaving enterprise in the same
 // run does not count it among the organization-scoped credentials it holds.
-func (c *Cache) RecordCredentialDeletion(orgID, credID string) {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	if c.deletedCreds == nil {
-		c.deletedCreds = map[string]map[string]bool{}
+func (l *Ledger) RecordCredentialDeletion(orgID, credID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.deletedCreds == nil {
+		l.deletedCreds = map[string]map[string]bool{}
 	}
-	if c.deletedCreds[orgID] == nil {
-		c.deletedCreds[orgID] = map[string]bool{}
+	if l.deletedCreds[orgID] == nil {
+		l.deletedCreds[orgID] = map[string]bool{}
 	}
-	c.deletedCreds[orgID][credID] = true
+	l.deletedCreds[orgID][credID] = true
 }
 
 // CredentialDeleted reports whether this run deletes the credential (recorded so far).
-func (c *Cache) CredentialDeleted(orgID, credID string) bool {
-	c.plannedMu.RLock()
-	defer c.plannedMu.RUnlock()
-	return c.deletedCreds[orgID][credID]
+func (l *Ledger) CredentialDeleted(orgID, credID string) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.deletedCreds[orgID][credID]
 }
 
 // The last admin and the organization's own deletion. An organization always keeps an
@@ -268,19 +281,19 @@ func (c *Cache) CredentialDeleted(orgID, credID string) bool {
 // when this run deletes the organization (its plan came first); no when this run keeps
 // it; when the organization's plan has not come yet, yes if mayWait (the membership is
 // recorded, and the organization's plan settles it), no otherwise.
-func (c *Cache) LeaveToOrganizationDelete(orgID, email string, mayWait bool) bool {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	if deleted, known := c.orgFates[orgID]; known {
+func (l *Ledger) LeaveToOrganizationDelete(orgID, email string, mayWait bool) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if deleted, known := l.orgFates[orgID]; known {
 		return deleted
 	}
 	if !mayWait {
 		return false
 	}
-	if c.leftToOrg == nil {
-		c.leftToOrg = map[string][]string{}
+	if l.leftToOrg == nil {
+		l.leftToOrg = map[string][]string{}
 	}
-	c.leftToOrg[orgID] = append(c.leftToOrg[orgID], email)
+	l.leftToOrg[orgID] = append(l.leftToOrg[orgID], email)
 	return true
 }
 
@@ -288,14 +301,14 @@ func (c *Cache) LeaveToOrganizationDelete(orgID, email string, mayWait bool) boo
 // the emails of the last admins whose membership's destroy was left to that deletion
 // before (LeaveToOrganizationDelete), sorted: when the organization is kept, the plan
 // must refuse them.
-func (c *Cache) RecordOrganizationFate(orgID string, deleted bool) []string {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	if c.orgFates == nil {
-		c.orgFates = map[string]bool{}
+func (l *Ledger) RecordOrganizationFate(orgID string, deleted bool) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.orgFates == nil {
+		l.orgFates = map[string]bool{}
 	}
-	c.orgFates[orgID] = deleted
-	left := slices.Clone(c.leftToOrg[orgID])
+	l.orgFates[orgID] = deleted
+	left := slices.Clone(l.leftToOrg[orgID])
 	slices.Sort(left)
 	return left
 }

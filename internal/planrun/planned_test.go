@@ -9,7 +9,7 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
-func ledgerCache() *planrun.Cache {
+func ledgerCache() *planrun.Run {
 	return planrun.NewWithFetchers(planrun.Fetchers{
 		Me: func(context.Context) (*api.Me, error) { return &api.Me{User: api.User{ID: "usr_me"}}, nil },
 		Access: func(_ context.Context, org, ws string) (*api.Access, error) {

@@ -1,22 +1,29 @@
-// Package planrun is the provider's per-run memory: one Cache per configured provider
+// Package planrun is the provider's per-run memory: one Run per configured provider
 // instance (that is, per Terraform plan or apply walk), shared by every resource and
-// data source of that run.
+// data source of that run. A Run is two things:
 //
-// It answers the looked-up questions of plan-time validation (who the token is, its
-// access in an organization or workspace, an organization, workspace or team by id, an
-// organization membership, an organization's admins) at most once per run: Terraform
-// plans resources in parallel, and fifty resources asking for the same organization make
-// one GET. It also keeps the registry of planned organizations, so that a resource
-// planned after an organization can see what that organization will be after this
-// apply (an upgrade to enterprise in the same run, SSO being switched on), and the
-// admins this run plans to remove or demote (admins.go), so that a plan removing every
-// admin of an organization fails even when each removal alone would leave one.
+//   - the Cache (this file, listing.go, admins.go): the read-through cache of the
+//     looked-up questions of plan-time validation (who the token is, its access in an
+//     organization or workspace, an organization, workspace or team by id, an
+//     organization membership, an organization's admins) and of the refresh's reads,
+//     each asked at most once per run: Terraform plans resources in parallel, and fifty
+//     resources asking for the same organization make one GET. The cache forgets by
+//     itself: the client reports each write (client.Client.OnWrite) and the cache drops
+//     what it changed (invalidate.go);
+//   - the Ledger (ledger.go, planned.go, deletions.go, admins.go): what this run plans,
+//     the organizations it plans (an upgrade to enterprise in the same run, SSO being
+//     switched on), the objects it creates whose ids are unknown, the admins it removes,
+//     demotes or promotes (so that a plan removing every admin of an organization
+//     fails even when each removal alone would leave one), the fates of the objects it
+//     deletes or keeps.
+//
+// The questions that need both (an organization as it will be after this apply, the
+// candidates of an unknown id, the last admin) are the Run's (run.go).
 package planrun
 
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
@@ -53,14 +60,7 @@ type Fetchers struct {
 	Now func() time.Time
 }
 
-// PlannedOrganization is what an organization will be after this run's apply, as
-// planned by the flero_organization resource.
-type PlannedOrganization struct {
-	Plan       string // "" when unknown at plan time
-	SSOEnabled *bool  // nil when unknown at plan time
-}
-
-// Cache is safe for concurrent use.
+// Cache is the run's read-through cache; it is safe for concurrent use.
 type Cache struct {
 	f Fetchers
 
@@ -72,8 +72,8 @@ type Cache struct {
 	orgMembers memo[[2]string, *api.OrganizationMembership]
 	orgAdmins  memo[string, []api.OrganizationMembership]
 	// inTeam: whether the token's user is a member of a team, by team id.
-	inTeam    memo[string, bool]
-	plannedMu sync.RWMutex
+	inTeam      memo[string, bool]
+	visibleOrgs memo[struct{}, []api.Organization]
 
 	lsOrgMembers  listing[string, api.OrganizationMembership]
 	lsWSMembers   listing[[2]string, api.WorkspaceMembership]
@@ -81,31 +81,12 @@ type Cache struct {
 	lsCredentials listing[string, api.Credential]
 	lsWorkspaces  listing[string, api.Workspace]
 	lsTeams       listing[string, api.Team]
-	plannedOrgs   map[string]PlannedOrganization
-	// removedAdmins: the admins this run plans to remove or demote, by organization
-	// then user (admins.go).
-	removedAdmins map[string]map[string]bool
-	// fates: what this run plans for each object, and what it refreshed (deletions.go).
-	fates fates
-	// promotedAdmins: the members this run makes admins, by organization then user
-	// id (or email, for a membership it creates) (admins.go).
-	promotedAdmins map[string]map[string]bool
-	// promotedBefore: the promotions planned before a membership's refresh, by
-	// organization and user (admins.go).
-	promotedBefore map[[2]string]map[string]bool
-	// planned: the ledger of objects this run creates or replaces (planned.go).
-	planned      []Planned
-	visibleOrgs  memo[struct{}, []api.Organization]
-	deletedCreds map[string]map[string]bool
-	// orgFates, leftToOrg: the last admin and the organization's own deletion
-	// (planned.go); what the run refreshed is in fates (deletions.go).
-	orgFates  map[string]bool
-	leftToOrg map[string][]string
 }
 
-// New returns an empty cache reading through c.
-func New(c *client.Client) *Cache {
-	return NewWithFetchers(Fetchers{
+// New returns an empty run reading through c; its cache drops what each write of c
+// changes (Cache.Wrote).
+func New(c *client.Client) *Run {
+	r := NewWithFetchers(Fetchers{
 		Me:                     c.Me,
 		Access:                 c.Access,
 		Organization:           c.Organizations.Get,
@@ -127,18 +108,20 @@ func New(c *client.Client) *Cache {
 		ListOrganizations: c.Organizations.List,
 		Writes:            c.Writes,
 	})
+	c.OnWrite(r.Cache.Wrote)
+	return r
 }
 
-// NewWithFetchers returns an empty cache reading through f.
-func NewWithFetchers(f Fetchers) *Cache {
+// NewWithFetchers returns an empty run reading through f. Nothing reports writes to
+// its cache but the caller (Cache.Wrote).
+func NewWithFetchers(f Fetchers) *Run {
 	if f.Now == nil {
 		f.Now = time.Now
 	}
 	if f.Writes == nil {
 		f.Writes = func() int64 { return 0 }
 	}
-	return &Cache{f: f, plannedOrgs: map[string]PlannedOrganization{}, removedAdmins: map[string]map[string]bool{}, promotedAdmins: map[string]map[string]bool{},
-		promotedBefore: map[[2]string]map[string]bool{}}
+	return &Run{Cache: &Cache{f: f}, Ledger: newLedger()}
 }
 
 // Me is the token's user.
@@ -214,150 +197,11 @@ func (c *Cache) IsOrganizationMember(ctx context.Context, orgID, userID string) 
 	return false, err
 }
 
-// ForgetOrganization drops what the cache knows about an organization (after the
-// provider changed or deleted it), including the token's access in it.
-func (c *Cache) ForgetOrganization(id string) {
-	c.orgs.forget(id)
-	c.access.forgetWhere(func(k [2]string) bool { return k[0] == id })
-	c.orgMembers.forgetWhere(func(k [2]string) bool { return k[0] == id })
-	c.orgAdmins.forget(id)
-}
-
-// ForgetWorkspace drops a workspace and the token's access in it.
-func (c *Cache) ForgetWorkspace(id string) {
-	c.workspaces.forget(id)
-	c.access.forgetWhere(func(k [2]string) bool { return k[1] == id })
-}
-
-// RecordWorkspace keeps a workspace the provider has just read, created or changed,
-// so that the plan-time checks of the resources in it need no request.
-func (c *Cache) RecordWorkspace(ws *api.Workspace) { c.workspaces.set(ws.ID, ws) }
-
-// RecordTeam keeps a team the provider has just read, created or changed.
-func (c *Cache) RecordTeam(t *api.Team) { c.teams.set(t.ID, t) }
-
-// ForgetTeam drops a team.
-func (c *Cache) ForgetTeam(id string) { c.teams.forget(id) }
-
-// ForgetOrganizationMembership drops a membership, the organization's admins and,
-// when it may be the token's own, the token's access in the organization.
-func (c *Cache) ForgetOrganizationMembership(orgID, userID string) {
-	c.orgMembers.forget([2]string{orgID, userID})
-	c.orgAdmins.forget(orgID)
-	if c.mayBeMe(userID) {
-		c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
-	}
-}
-
-// RecordOrganizationMembership keeps a membership the provider has just created, so
-// that checking later in the run that its user belongs to the organization costs no
-// request; the organization's admins are dropped (read again when next needed) and,
-// when it may be the token's own, so is the token's access in the organization.
-func (c *Cache) RecordOrganizationMembership(m *api.OrganizationMembership) {
-	c.orgMembers.set([2]string{m.OrganizationID, m.UserID}, m)
-	c.orgAdmins.forget(m.OrganizationID)
-	if c.mayBeMe(m.UserID) {
-		c.access.forgetWhere(func(k [2]string) bool { return k[0] == m.OrganizationID })
-	}
-}
-
-// ForgetAccess drops every cached access answer.
-func (c *Cache) ForgetAccess() { c.access.forgetAll() }
-
-// ForgetAccessOfUser drops every cached access answer when the user may be the
-// token's user: after a change of that user's team or workspace membership. Other
-// users' memberships do not change the token's access.
-func (c *Cache) ForgetAccessOfUser(userID string) {
-	if c.mayBeMe(userID) {
-		// What the token's user's teams are first, its access second: a team's
-		// workspace membership written in between then reads the teams again (and
-		// finds the new one), instead of trusting an old "not in the team" and keeping
-		// an access answer fetched after the access was dropped.
-		c.inTeam.forgetAll()
-		c.ForgetAccess()
-	}
-}
-
-// ForgetTeamAccess drops every cached access answer after a change of a team's
-// membership of a workspace, when the token's user may be in the team: its role in
-// the workspace may have changed, and so may the "in any workspace" flag of every
-// answer in the organization. A change that gives or takes a role to a team the
-// token's user is not in changes nothing of the token's access. Whether it is in the
-// team is read once per run (one GET of its membership of the team; again after a
-// change of its own memberships), and only when an answer would be dropped; a read
-// that fails, or a token's user not known, counts as "may be".
-func (c *Cache) ForgetTeamAccess(ctx context.Context, teamID string) {
-	// Nothing to forget (a destroy, say), nothing to read.
-	if !c.access.empty() && c.mayBeInTeam(ctx, teamID) {
-		c.ForgetAccess()
-	}
-}
-
-func (c *Cache) mayBeInTeam(ctx context.Context, teamID string) bool {
-	me := c.knownMe()
-	if me == nil || c.f.TeamMembership == nil {
-		return true
-	}
-	in, err := c.inTeam.get(ctx, teamID, func(ctx context.Context) (bool, error) {
-		_, err := c.f.TeamMembership(ctx, teamID, me.ID)
-		if client.IsNotFound(err) {
-			return false, nil
-		}
-		return err == nil, err
-	})
-	return err != nil || in
-}
-
-// mayBeMe reports whether userID may be the token's user: it is, or the token's user
-// is not known yet.
-func (c *Cache) mayBeMe(userID string) bool {
-	me := c.knownMe()
-	return me == nil || me.ID == userID
-}
-
 // knownMe is the token's user if the cache already holds it (nil otherwise): it never
 // reads.
 func (c *Cache) knownMe() *api.Me {
 	me, _ := c.me.peek(struct{}{})
 	return me
-}
-
-// RecordPlannedOrganization records what the organization will be after this apply.
-func (c *Cache) RecordPlannedOrganization(id string, p PlannedOrganization) {
-	c.plannedMu.Lock()
-	defer c.plannedMu.Unlock()
-	c.plannedOrgs[id] = p
-}
-
-// PlannedOrganization is what this run plans for the organization, if the
-// organization is managed (and changed) in this run.
-func (c *Cache) PlannedOrganization(id string) (PlannedOrganization, bool) {
-	c.plannedMu.RLock()
-	defer c.plannedMu.RUnlock()
-	p, ok := c.plannedOrgs[id]
-	return p, ok
-}
-
-// OrganizationAfterApply is the organization as it will be after this apply: the
-// current organization with the planned plan and SSO setting laid over it. unknownPlan
-// is true when this run changes the plan to a value not known until apply.
-func (c *Cache) OrganizationAfterApply(ctx context.Context, id string) (org *api.Organization, unknownPlan bool, err error) {
-	cur, err := c.Organization(ctx, id)
-	if err != nil {
-		return nil, false, err
-	}
-	out := *cur
-	if p, ok := c.PlannedOrganization(id); ok {
-		if p.Plan == "" {
-			unknownPlan = true
-		} else {
-			out.Plan = p.Plan
-		}
-		if p.SSOEnabled != nil {
-			out.SSOEnabled = *p.SSOEnabled
-		}
-	}
-	return &out, unknownPlan, nil
 }
 
 // The reads of a refresh: each answers like the API's GET of the object, from a
@@ -403,27 +247,27 @@ func (c *Cache) ReadCredential(ctx context.Context, orgID, id string) (*api.Cred
 }
 
 // ReadWorkspace is a workspace by id; orgID is its organization as last known. The
-// answer is also kept for the run's plan-time checks (RecordWorkspace).
+// answer is also kept for the run's plan-time checks.
 func (c *Cache) ReadWorkspace(ctx context.Context, orgID, id string) (*api.Workspace, error) {
 	ws, err := c.lsWorkspaces.read(ctx, c.env(), orgID, id,
 		func(ctx context.Context) (*api.Workspace, error) { return c.f.Workspace(ctx, id) },
 		bind(c.f.ListWorkspaces, orgID),
 		func(w *api.Workspace) string { return w.ID })
 	if err == nil {
-		c.RecordWorkspace(ws)
+		c.workspaces.set(ws.ID, ws)
 	}
 	return ws, err
 }
 
 // ReadTeam is a team by id; orgID is its organization as last known. The answer is
-// also kept for the run's plan-time checks (RecordTeam).
+// also kept for the run's plan-time checks.
 func (c *Cache) ReadTeam(ctx context.Context, orgID, id string) (*api.Team, error) {
 	t, err := c.lsTeams.read(ctx, c.env(), orgID, id,
 		func(ctx context.Context) (*api.Team, error) { return c.f.Team(ctx, id) },
 		bind(c.f.ListTeams, orgID),
 		func(t *api.Team) string { return t.ID })
 	if err == nil {
-		c.RecordTeam(t)
+		c.teams.set(t.ID, t)
 	}
 	return t, err
 }

@@ -146,10 +146,10 @@ func TestAccessActorAndForget(t *testing.T) {
 	if n := f.accessCalls.Load(); n != 2 {
 		t.Fatalf("access fetches = %d, want 2 (one per organization/workspace pair)", n)
 	}
-	c.ForgetOrganization("org_1")
+	c.forgetOrganization("org_1")
 	_, _ = c.Access(ctx, "org_1", "ws_1")
 	if n := f.accessCalls.Load(); n != 3 {
-		t.Fatalf("access fetches after ForgetOrganization = %d, want 3", n)
+		t.Fatalf("access fetches after forgetOrganization = %d, want 3", n)
 	}
 }
 
@@ -169,9 +169,9 @@ func TestMembershipChangesForgetOnlyWhatTheyChange(t *testing.T) {
 	access(2, "first reads")
 
 	// Another user's memberships do not change the token's access.
-	c.ForgetAccessOfUser("usr_other")
-	c.ForgetOrganizationMembership("org_1", "usr_other")
-	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_new"})
+	c.forgetAccessOfUser("usr_other")
+	c.forgetOrganizationMembership("org_1", "usr_other")
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_new"})
 	access(2, "after other users' membership changes")
 
 	// A membership the provider created answers the membership check without a request.
@@ -183,17 +183,17 @@ func TestMembershipChangesForgetOnlyWhatTheyChange(t *testing.T) {
 	}
 
 	// The token's own memberships drop its access.
-	c.ForgetAccessOfUser("usr_me")
+	c.forgetAccessOfUser("usr_me")
 	access(4, "after the token's own team or workspace membership")
-	c.ForgetOrganizationMembership("org_1", "usr_me")
+	c.forgetOrganizationMembership("org_1", "usr_me")
 	access(6, "after the token's own organization membership")
-	c.RecordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_me"})
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_me"})
 	access(8, "after the token's own new organization membership")
 
 	// While the token's user is unknown, any membership may be its own.
 	u := NewWithFetchers(f.fetchers())
 	_, _ = u.Access(ctx, "org_1", "")
-	u.ForgetAccessOfUser("usr_other")
+	u.forgetAccessOfUser("usr_other")
 	_, _ = u.Access(ctx, "org_1", "")
 	if n := f.accessCalls.Load(); n != 10 {
 		t.Fatalf("with the token's user unknown: access fetches = %d, want 10", n)
@@ -237,46 +237,46 @@ func TestTeamWorkspaceMembershipForgetsOnlyForTheTokensTeams(t *testing.T) {
 
 	// The token's user not known yet: any team may be its own, nothing is read.
 	check(2, 0, "first reads")
-	c.ForgetTeamAccess(ctx, "team_other")
+	c.forgetTeamAccess(ctx, "team_other")
 	check(4, 0, "token's user unknown")
 
 	c.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
-	c.ForgetTeamAccess(ctx, "team_other")
+	c.forgetTeamAccess(ctx, "team_other")
 	check(4, 1, "a team the token's user is not in")
-	c.ForgetTeamAccess(ctx, "team_other")
+	c.forgetTeamAccess(ctx, "team_other")
 	check(4, 1, "the same team again: no second read")
-	c.ForgetTeamAccess(ctx, "team_mine")
+	c.forgetTeamAccess(ctx, "team_mine")
 	check(6, 2, "the token's user's team")
 
 	// The token's user joins or leaves teams: what it knew of its teams is dropped.
-	c.ForgetAccessOfUser("usr_me")
+	c.forgetAccessOfUser("usr_me")
 	check(8, 2, "the token's own membership changed")
-	c.ForgetTeamAccess(ctx, "team_other")
+	c.forgetTeamAccess(ctx, "team_other")
 	check(8, 3, "team read again after the token's own change")
-	c.ForgetAccessOfUser("usr_other")
-	c.ForgetTeamAccess(ctx, "team_other")
+	c.forgetAccessOfUser("usr_other")
+	c.forgetTeamAccess(ctx, "team_other")
 	check(8, 3, "another user's change keeps what it knew")
 
 	// A read that fails counts as "may be in the team", and is not kept.
 	teamErr = &client.APIError{Status: 503, Code: "unavailable"}
-	c.ForgetTeamAccess(ctx, "team_new")
+	c.forgetTeamAccess(ctx, "team_new")
 	check(10, 4, "team read failed")
 	teamErr = nil
-	c.ForgetTeamAccess(ctx, "team_new")
+	c.forgetTeamAccess(ctx, "team_new")
 	check(10, 5, "team read again after a failure, not in it")
 
 	// With no access answer held there is nothing to forget, and nothing is read.
 	e := NewWithFetchers(fs)
 	e.SetMe(&api.Me{User: api.User{ID: "usr_me"}})
 	reads := teamReads.Load()
-	e.ForgetTeamAccess(ctx, "team_x")
+	e.forgetTeamAccess(ctx, "team_x")
 	if n := teamReads.Load(); n != reads {
 		t.Fatalf("team membership reads with nothing to forget: %d, want %d", n, reads)
 	}
 	// Any answer held, of any workspace: the team's role may change the organization's
 	// "in any workspace" flag in every answer.
 	_, _ = e.Access(ctx, "org_1", "ws_2")
-	e.ForgetTeamAccess(ctx, "team_mine")
+	e.forgetTeamAccess(ctx, "team_mine")
 	if n := teamReads.Load(); n != reads+1 {
 		t.Fatalf("team membership reads = %d, want %d", n, reads+1)
 	}
@@ -350,7 +350,7 @@ func TestConcurrentMixedUse(t *testing.T) {
 		go func() { defer wg.Done(); c.RecordPlannedOrganization("org_1", PlannedOrganization{Plan: "pro"}) }()
 		go func() {
 			defer wg.Done()
-			c.ForgetOrganization("org_1")
+			c.forgetOrganization("org_1")
 			_, _, _ = c.OrganizationAfterApply(ctx, "org_1")
 		}()
 	}
@@ -363,8 +363,8 @@ func TestRecordedWorkspacesAndTeamsNeedNoRequest(t *testing.T) {
 		Team:      func(context.Context, string) (*api.Team, error) { return nil, errors.New("team fetched") },
 	})
 	ctx := context.Background()
-	c.RecordWorkspace(&api.Workspace{ID: "ws_1", OrganizationID: "org_1", Name: "prod"})
-	c.RecordTeam(&api.Team{ID: "team_1", OrganizationID: "org_1", Name: "ops"})
+	c.recordWorkspace(&api.Workspace{ID: "ws_1", OrganizationID: "org_1", Name: "prod"})
+	c.recordTeam(&api.Team{ID: "team_1", OrganizationID: "org_1", Name: "ops"})
 	if ws, err := c.Workspace(ctx, "ws_1"); err != nil || ws.Name != "prod" {
 		t.Errorf("recorded workspace: %+v, %v", ws, err)
 	}
@@ -372,7 +372,7 @@ func TestRecordedWorkspacesAndTeamsNeedNoRequest(t *testing.T) {
 		t.Errorf("recorded team: %+v, %v", tm, err)
 	}
 	// A workspace forgotten after a change is fetched again.
-	c.ForgetWorkspace("ws_1")
+	c.forgetWorkspace("ws_1")
 	if _, err := c.Workspace(ctx, "ws_1"); err == nil {
 		t.Error("a forgotten workspace was answered from the cache")
 	}

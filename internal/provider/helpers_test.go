@@ -306,14 +306,14 @@ func (c *terraformCLI) output(t *testing.T, addr, attr string) string {
 
 // modifyPlan runs r's ModifyPlan for a change from state to plan (nil means null:
 // create or destroy). Attributes left out are null.
-func modifyPlan(t *testing.T, r fwresource.Resource, run *planrun.Cache, state, plan map[string]tftypes.Value) diag.Diagnostics {
+func modifyPlan(t *testing.T, r fwresource.Resource, run *planrun.Run, state, plan map[string]tftypes.Value) diag.Diagnostics {
 	t.Helper()
 	return modifyPlanReplacing(t, r, run, state, plan, nil)
 }
 
 // modifyPlanReplacing is modifyPlan after the attribute plan modifiers asked to
 // replace the resource for the attributes requiresReplace (none: no replacement).
-func modifyPlanReplacing(t *testing.T, r fwresource.Resource, run *planrun.Cache, state, plan map[string]tftypes.Value, requiresReplace path.Paths) diag.Diagnostics {
+func modifyPlanReplacing(t *testing.T, r fwresource.Resource, run *planrun.Run, state, plan map[string]tftypes.Value, requiresReplace path.Paths) diag.Diagnostics {
 	t.Helper()
 	return modifyPlanWith(t, r, &framework.ProviderData{Run: run}, state, plan, requiresReplace)
 }
@@ -380,7 +380,7 @@ type fakePlatform struct {
 	lists   atomic.Int64
 }
 
-func (f *fakePlatform) cache() *planrun.Cache {
+func (f *fakePlatform) cache() *planrun.Run {
 	notFound := &client.APIError{Status: 404, Code: api.CodeNotFound}
 	names := map[string]string{"org_1": "acme", "org_other": "others"}
 	return planrun.NewWithFetchers(planrun.Fetchers{

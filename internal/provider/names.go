@@ -90,7 +90,7 @@ func findHolder(ctx context.Context, c *client.Client, v uniqueValue) (*holder, 
 // it is destroyed. A holder this run plans to delete is no conflict (Terraform orders
 // or races them; plan does not refuse what apply may accept). A failed look-up says
 // nothing: the API still checks the name at apply.
-func checkNameFree(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, v uniqueValue, self string) {
+func checkNameFree(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Run, v uniqueValue, self string) {
 	if c == nil || v.Value == "" {
 		return
 	}

@@ -29,7 +29,7 @@ import (
 type leftBehind struct{ Name, ID string }
 
 // checkWorkspaceEmpty is rule 9 for the plan that deletes workspace wsID.
-func checkWorkspaceEmpty(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, wsID, wsName string) {
+func checkWorkspaceEmpty(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Run, wsID, wsName string) {
 	creds, err := c.Credentials.List(ctx, wsID)
 	if err != nil {
 		return
@@ -42,7 +42,7 @@ func checkWorkspaceEmpty(ctx context.Context, diags *diag.Diagnostics, c *client
 }
 
 // checkOrganizationEmpty is rule 9 for the plan that deletes organization orgID.
-func checkOrganizationEmpty(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, orgID, orgName string) {
+func checkOrganizationEmpty(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Run, orgID, orgName string) {
 	wss, err := c.Workspaces.List(ctx, orgID)
 	if err != nil {
 		return
@@ -55,7 +55,7 @@ func checkOrganizationEmpty(ctx context.Context, diags *diag.Diagnostics, c *cli
 }
 
 // checkLeftBehind reports what the deletion of object id would leave behind of held.
-func checkLeftBehind(diags *diag.Diagnostics, run *planrun.Cache, id string, held []leftBehind, what string, check func(names []string) *rules.Violation) {
+func checkLeftBehind(diags *diag.Diagnostics, run *planrun.Run, id string, held []leftBehind, what string, check func(names []string) *rules.Violation) {
 	unordered := run.Refreshed(id)
 	var left []leftBehind
 	certain := false

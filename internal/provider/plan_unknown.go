@@ -23,7 +23,7 @@ import (
 // apply: verdict judges one organization the id may name (a new one, whose creator,
 // the token, is its admin; or, asked only when every candidate breaks the rule, an
 // existing one the token can see).
-func decideInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, at path.Path, rule string, verdict func(planrun.OrgCandidate) framework.Verdict) {
+func decideInOrganization(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, at path.Path, rule string, verdict func(planrun.OrgCandidate) framework.Verdict) {
 	orgs, err := run.OrganizationCandidates(ctx, "")
 	if err != nil {
 		framework.AddLookupError(diags, at, "the organizations planned in this run", err)
@@ -38,7 +38,7 @@ func decideInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.D
 
 // decideWithExisting decides u, where an object not planned in this run may pass the
 // rule if one of the existing organizations the token can see passes existing.
-func decideWithExisting(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, u framework.Unknown, existing func(planrun.OrgCandidate) framework.Verdict) {
+func decideWithExisting(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, u framework.Unknown, existing func(planrun.OrgCandidate) framework.Verdict) {
 	u.MayPassElsewhere = func() bool {
 		visible, err := run.VisibleOrganizations(ctx)
 		if err != nil {
@@ -56,7 +56,7 @@ func decideWithExisting(ctx context.Context, run *planrun.Cache, diags *diag.Dia
 
 // containerCandidates is what a workspace or team id names at apply: the object when
 // the id is known, else those this run creates. A failed look-up is an error on at.
-func containerCandidates(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, at path.Path, kind planrun.Kind, id types.String) ([]planrun.Container, bool) {
+func containerCandidates(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, at path.Path, kind planrun.Kind, id types.String) ([]planrun.Container, bool) {
 	if id.IsNull() {
 		return nil, false
 	}
@@ -72,7 +72,7 @@ func containerCandidates(ctx context.Context, run *planrun.Cache, diags *diag.Di
 // apply (kind), by the objects of that kind this run creates. An existing one the
 // token can see may pass when the token is its organization's admin, or may hold a
 // role in one of its workspaces (best case: owner).
-func decideInContainer(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, at path.Path, kind planrun.Kind, rule string, verdict func(planrun.Container) framework.Verdict) {
+func decideInContainer(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, at path.Path, kind planrun.Kind, rule string, verdict func(planrun.Container) framework.Verdict) {
 	cands, ok := containerCandidates(ctx, run, diags, at, kind, types.StringUnknown())
 	if !ok {
 		return
@@ -124,7 +124,7 @@ type principalCandidate struct {
 }
 
 // userCandidates are the users an unknown user_id names: those this run invites.
-func userCandidates(ctx context.Context, run *planrun.Cache) ([]principalCandidate, error) {
+func userCandidates(ctx context.Context, run *planrun.Run) ([]principalCandidate, error) {
 	var out []principalCandidate
 	for _, m := range run.PlannedNew(planrun.KindOrganizationMembership) {
 		orgs, err := run.OrganizationCandidates(ctx, m.OrganizationID)
@@ -144,7 +144,7 @@ func userCandidates(ctx context.Context, run *planrun.Cache) ([]principalCandida
 // principal the user or team id (isTeam); containerAt names the container's id
 // attribute. Only organizations are compared: an organization planned in this run is
 // the same as another candidate only if it is the same ledger entry.
-func decidePrincipalInOrganization(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, containerAt string, containers []planrun.Container, principal types.String, isTeam bool) {
+func decidePrincipalInOrganization(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, containerAt string, containers []planrun.Container, principal types.String, isTeam bool) {
 	if len(containers) == 0 {
 		return // the workspace or team is from elsewhere: its own warning says so
 	}
@@ -227,7 +227,7 @@ func decidePrincipalInOrganization(ctx context.Context, run *planrun.Cache, diag
 // checkCreateIn checks the token's right to create a workspace or team (action) in the
 // organization orgID: looked up when known, decided by the organizations this run
 // creates when not.
-func checkCreateIn(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, r *framework.ResourceWithConfigure, action rules.ManageAction, orgID types.String) {
+func checkCreateIn(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, r *framework.ResourceWithConfigure, action rules.ManageAction, orgID types.String) {
 	at := path.Root("organization_id")
 	switch {
 	case orgID.IsUnknown():
@@ -242,7 +242,7 @@ func checkCreateIn(ctx context.Context, run *planrun.Cache, diags *diag.Diagnost
 
 // recordPlanned adds a workspace, team or organization membership this run creates or
 // replaces to the run's ledger (name: its name, or a membership's email).
-func recordPlanned(run *planrun.Cache, kind planrun.Kind, name, orgID types.String) {
+func recordPlanned(run *planrun.Run, kind planrun.Kind, name, orgID types.String) {
 	run.RecordPlanned(planrun.Planned{Kind: kind, Name: knownString(name), OrganizationID: knownString(orgID)})
 }
 
@@ -255,7 +255,7 @@ func knownString(v types.String) string {
 }
 
 // isMe reports whether userID is the token's user (false when that cannot be read).
-func isMe(ctx context.Context, run *planrun.Cache, userID string) bool {
+func isMe(ctx context.Context, run *planrun.Run, userID string) bool {
 	me, err := run.Me(ctx)
 	return err == nil && me.ID == userID
 }

@@ -206,7 +206,7 @@ func checkAPIKeyExpiry(diags *diag.Diagnostics, expiresAt types.String, at path.
 // checkAPIKeyPlace checks at plan the token's right to manage the keys of the
 // organization or workspace (known ids only; an id known after apply is the
 // platform's to judge).
-func checkAPIKeyPlace(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, orgID, wsID types.String) {
+func checkAPIKeyPlace(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, orgID, wsID types.String) {
 	switch {
 	case !orgID.IsNull() && !orgID.IsUnknown():
 		at := path.Root("organization_id")

@@ -92,7 +92,7 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 // the scope allowed by the organization's plan and its name, unique in the workspace
 // (self is the id of the credential it replaces, "" for a create). When they are known it fills in
 // the computed organization_id, owner_id and status.
-func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel, self string) {
+func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, plan *credentialModel, self string) {
 	scope := rules.Scope(plan.Scope.ValueString())
 	if plan.WorkspaceID.IsUnknown() {
 		r.planCreateInUnknownWorkspace(ctx, run, diags, plan)
@@ -126,7 +126,7 @@ func (r *credentialResource) planCreate(ctx context.Context, run *planrun.Cache,
 // until apply by the workspaces this run creates (the third tier): the token's right to
 // create it there (it is admin of an organization it creates; a new workspace gives it
 // no role of its own) and the scope allowed by each one's organization's plan.
-func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, plan *credentialModel) {
+func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, plan *credentialModel) {
 	if plan.Scope.IsUnknown() {
 		framework.WarnDependsOn(diags, path.Root("scope"), createRulesWords(plan.Scope), "the scope")
 		return
@@ -148,7 +148,7 @@ func (r *credentialResource) planCreateInUnknownWorkspace(ctx context.Context, r
 // planUpdate checks an in-place change against the credential as it is: editing its
 // name or description, rotating its secret, changing its scope (which the review
 // describes).
-func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state, plan credentialModel) {
+func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, state, plan credentialModel) {
 	update := rules.ClassifyCredentialUpdate(rules.CredentialUpdate{
 		Profile: changed(plan.Name, state.Name) || changed(plan.Description, state.Description),
 		Data:    rotates(plan, state),
@@ -205,7 +205,7 @@ func (r *credentialResource) planUpdate(ctx context.Context, run *planrun.Cache,
 // checkScopeAllowed applies rule 1 with the organization's plan after this apply (a
 // flero_organization planned in this run counts). A plan not known until apply is a
 // warning.
-func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, orgID string, scope rules.Scope) {
+func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, orgID string, scope rules.Scope) {
 	if scope != rules.ScopeOrganization {
 		return
 	}
@@ -223,7 +223,7 @@ func (r *credentialResource) checkScopeAllowed(ctx context.Context, run *planrun
 }
 
 // checkAction applies rule 5 to an action on the credential as the state holds it.
-func (r *credentialResource) checkAction(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state credentialModel, action rules.CredentialAction, at path.Path) {
+func (r *credentialResource) checkAction(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, state credentialModel, action rules.CredentialAction, at path.Path) {
 	actor, ok := r.actor(ctx, run, diags, state, at)
 	if !ok {
 		return
@@ -232,7 +232,7 @@ func (r *credentialResource) checkAction(ctx context.Context, run *planrun.Cache
 }
 
 // actor is the token's access to the credential's home workspace (read once per run).
-func (r *credentialResource) actor(ctx context.Context, run *planrun.Cache, diags *diag.Diagnostics, state credentialModel, at path.Path) (rules.Actor, bool) {
+func (r *credentialResource) actor(ctx context.Context, run *planrun.Run, diags *diag.Diagnostics, state credentialModel, at path.Path) (rules.Actor, bool) {
 	orgID, wsID := state.OrganizationID.ValueString(), state.WorkspaceID.ValueString()
 	if orgID == "" {
 		ws, err := run.Workspace(ctx, wsID)

@@ -42,7 +42,7 @@ type scopeChange struct {
 // the run cache), the credential's recent usage when it narrows, and who moves across
 // the change (the organization's people, gatherPeople). An unchanged scope reads
 // nothing.
-func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Cache, ch scopeChange) (rules.ScopeChangeFacts, error) {
+func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Run, ch scopeChange) (rules.ScopeChangeFacts, error) {
 	f := rules.ScopeChangeFacts{
 		CredentialName:  ch.CredentialName,
 		From:            ch.From,
@@ -202,7 +202,7 @@ func scopeChangeWarning(f rules.ScopeChangeFacts) (d diag.Diagnostic, ok bool) {
 // reviewScopeChange adds the review of a scope change to diags. A failed look-up does
 // not block the plan (the change itself is allowed): it becomes a warning that the
 // review is incomplete.
-func reviewScopeChange(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, ch scopeChange) {
+func reviewScopeChange(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Run, ch scopeChange) {
 	f, err := scopeChangeFacts(ctx, c, run, ch)
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("scope"), "Scope change not reviewed",
@@ -218,7 +218,7 @@ func reviewScopeChange(ctx context.Context, diags *diag.Diagnostics, c *client.C
 // reviewDeletion adds the review of destroying a credential that workflows used
 // recently (rules.DescribeCredentialDeletion): who loses it. A credential nobody
 // used, or a look-up that fails, says nothing (the deletion itself is allowed).
-func reviewDeletion(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Cache, m credentialModel) {
+func reviewDeletion(ctx context.Context, diags *diag.Diagnostics, c *client.Client, run *planrun.Run, m credentialModel) {
 	usage, err := recentUsage(ctx, c, m.ID.ValueString())
 	if err != nil || len(usage) == 0 {
 		return

@@ -98,7 +98,6 @@ func (r *organizationResource) Create(ctx context.Context, req resource.CreateRe
 			[]uniqueValue{{Kind: rules.NameOrganization, Value: plan.Name.ValueString()}}, nil)
 		return
 	}
-	r.Run().ForgetAccess() // the token is now this organization's admin
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, organizationFromAPI(org), org.Version)
 }
 
@@ -131,7 +130,6 @@ func (r *organizationResource) Update(ctx context.Context, req resource.UpdateRe
 		Plan:        framework.ChangedString(plan.Plan, state.Plan),
 		SSOEnabled:  framework.ChangedBool(plan.SSOEnabled, state.SSOEnabled),
 	}, opts)
-	r.Run().ForgetOrganization(state.ID.ValueString())
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", organizationName(state.Name.ValueString()), err)
 		return
@@ -149,7 +147,6 @@ func (r *organizationResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 
 	err := r.Client().Organizations.Delete(ctx, state.ID.ValueString(), opts)
-	r.Run().ForgetOrganization(state.ID.ValueString())
 	framework.AddDeleteError(&resp.Diagnostics, organizationName(state.Name.ValueString()), err)
 }
 

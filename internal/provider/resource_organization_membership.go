@@ -110,7 +110,6 @@ func (r *organizationMembershipResource) Create(ctx context.Context, req resourc
 		addCreateError(ctx, &resp.Diagnostics, r.Client(), organizationMembershipName(plan.Email.ValueString()), err, nil, organizationMembershipHolder(plan))
 		return
 	}
-	r.Run().RecordOrganizationMembership(m)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, withInvitation(organizationMembershipFromAPI(m, plan.Email), m, plan.ResendExpired), m.Version)
 }
 
@@ -166,7 +165,6 @@ func (r *organizationMembershipResource) Update(ctx context.Context, req resourc
 		m, err = r.Client().OrganizationMemberships.Update(ctx, orgID, userID, api.UpdateOrganizationMembershipRequest{
 			Role: framework.ChangedString(plan.Role, state.Role),
 		}, opts)
-		r.Run().ForgetOrganizationMembership(orgID, userID)
 		if err != nil {
 			framework.AddAPIError(&resp.Diagnostics, "update", organizationMembershipName(state.Email.ValueString()), err)
 			return
@@ -190,7 +188,6 @@ func (r *organizationMembershipResource) Delete(ctx context.Context, req resourc
 	}
 
 	err := r.Client().OrganizationMemberships.Delete(ctx, state.OrganizationID.ValueString(), state.UserID.ValueString(), opts)
-	r.Run().ForgetOrganizationMembership(state.OrganizationID.ValueString(), state.UserID.ValueString())
 	if isLastAdminRefusal(err) && leftToOrganization(ctx, req.Private) {
 		// The plan left it to the organization's deletion, which Terraform applies
 		// next: the membership stays on the platform until then (the organization keeps

@@ -105,7 +105,6 @@ func resendPlanned(plan organizationMembershipModel) bool {
 // resend sends the invitation again and returns the membership as the platform has it.
 func (r *organizationMembershipResource) resend(ctx context.Context, diags *diag.Diagnostics, orgID, userID, email string) *api.OrganizationMembership {
 	m, err := r.Client().OrganizationMemberships.ResendInvitation(ctx, orgID, userID)
-	r.Run().ForgetOrganizationMembership(orgID, userID)
 	if err != nil {
 		diags.AddError("Cannot resend the invitation", "Resending the invitation of "+email+": "+err.Error())
 		return nil

@@ -49,7 +49,7 @@ func withRole(m map[string]tftypes.Value, role tftypes.Value) map[string]tftypes
 // framework private state (its type is internal to the framework), so a destroy's
 // saving of the version read at plan time reports "Uninitialized ProviderData": that
 // diagnostic is dropped, every other one is returned.
-func planMembership(t *testing.T, run *planrun.Cache, state, plan map[string]tftypes.Value, requiresReplace ...path.Path) diag.Diagnostics {
+func planMembership(t *testing.T, run *planrun.Run, state, plan map[string]tftypes.Value, requiresReplace ...path.Path) diag.Diagnostics {
 	t.Helper()
 	var out diag.Diagnostics
 	for _, d := range modifyPlanReplacing(t, fleroprovider.NewOrganizationMembershipResource(), run, state, plan, requiresReplace) {

@@ -46,7 +46,7 @@ func (r *organizationMembershipResource) reviewRemoval(ctx context.Context, diag
 
 // personalCredentialsOf lists the personal credentials the user owns in the
 // organization, as far as the token may know them (see above).
-func personalCredentialsOf(ctx context.Context, c *client.Client, run *planrun.Cache, orgID, userID string) ([]rules.PersonalCredential, error) {
+func personalCredentialsOf(ctx context.Context, c *client.Client, run *planrun.Run, orgID, userID string) ([]rules.PersonalCredential, error) {
 	var out []rules.PersonalCredential
 	if me, err := run.Me(ctx); err == nil && me.ID == userID {
 		creds, err := c.Credentials.ListByOrganization(ctx, orgID, client.CredentialListOptions{Scope: string(rules.ScopePersonal)})

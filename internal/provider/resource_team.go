@@ -81,7 +81,6 @@ func (r *teamResource) Create(ctx context.Context, req resource.CreateRequest, r
 		addCreateError(ctx, &resp.Diagnostics, r.Client(), teamName(plan.Name.ValueString()), err, []uniqueValue{teamUnique(plan)}, nil)
 		return
 	}
-	r.Run().RecordTeam(ws)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamFromAPI(ws), ws.Version)
 }
 
@@ -111,12 +110,10 @@ func (r *teamResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		Description: framework.ChangedString(plan.Description, state.Description),
 		AvatarURL:   framework.ChangedString(plan.AvatarURL, state.AvatarURL),
 	}, opts)
-	r.Run().ForgetTeam(state.ID.ValueString())
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", teamName(state.Name.ValueString()), err)
 		return
 	}
-	r.Run().RecordTeam(ws)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamFromAPI(ws), ws.Version)
 }
 
@@ -130,7 +127,6 @@ func (r *teamResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 
 	err := r.Client().Teams.Delete(ctx, state.ID.ValueString(), opts)
-	r.Run().ForgetTeam(state.ID.ValueString())
 	framework.AddDeleteError(&resp.Diagnostics, teamName(state.Name.ValueString()), err)
 }
 

@@ -73,7 +73,6 @@ func (r *teamMembershipResource) Create(ctx context.Context, req resource.Create
 		addCreateError(ctx, &resp.Diagnostics, r.Client(), teamMembershipName(plan.TeamID.ValueString(), plan.UserID.ValueString()), err, nil, teamMembershipHolder(plan))
 		return
 	}
-	r.Run().ForgetAccessOfUser(m.UserID) // the user's workspace roles through the team changed
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, teamMembershipFromAPI(m), m.Version)
 }
 
@@ -103,7 +102,6 @@ func (r *teamMembershipResource) Delete(ctx context.Context, req resource.Delete
 	}
 
 	err := r.Client().TeamMemberships.Delete(ctx, state.TeamID.ValueString(), state.UserID.ValueString(), opts)
-	r.Run().ForgetAccessOfUser(state.UserID.ValueString())
 	framework.AddDeleteError(&resp.Diagnostics, teamMembershipName(state.TeamID.ValueString(), state.UserID.ValueString()), err)
 }
 

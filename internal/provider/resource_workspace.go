@@ -87,7 +87,6 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		addCreateError(ctx, &resp.Diagnostics, r.Client(), workspaceName(plan.Name.ValueString()), err, workspaceUnique(plan), nil)
 		return
 	}
-	r.Run().RecordWorkspace(ws)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceFromAPI(ws), ws.Version)
 }
 
@@ -119,12 +118,10 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		AvatarURL:    framework.ChangedString(plan.AvatarURL, state.AvatarURL),
 		CustomDomain: framework.ChangedString(plan.CustomDomain, state.CustomDomain),
 	}, opts)
-	r.Run().ForgetWorkspace(state.ID.ValueString())
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", workspaceName(state.Name.ValueString()), err)
 		return
 	}
-	r.Run().RecordWorkspace(ws)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceFromAPI(ws), ws.Version)
 }
 
@@ -138,7 +135,6 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 
 	err := r.Client().Workspaces.Delete(ctx, state.ID.ValueString(), opts)
-	r.Run().ForgetWorkspace(state.ID.ValueString())
 	framework.AddDeleteError(&resp.Diagnostics, workspaceName(state.Name.ValueString()), err)
 }
 

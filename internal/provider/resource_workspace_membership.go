@@ -99,19 +99,7 @@ func (r *workspaceMembershipResource) Create(ctx context.Context, req resource.C
 		addCreateError(ctx, &resp.Diagnostics, r.Client(), plan.describe(), err, nil, workspaceMembershipHolder(plan))
 		return
 	}
-	r.forgetAccess(ctx, m.PrincipalType, m.PrincipalID)
 	framework.SetState(ctx, &resp.Diagnostics, &resp.State, resp.Private, workspaceMembershipFromAPI(m), m.Version)
-}
-
-// forgetAccess drops the token's cached access when a change of this membership may
-// have changed it: the membership of the token's own user, or of a team the token's
-// user may be in; none for another user or team.
-func (r *workspaceMembershipResource) forgetAccess(ctx context.Context, principalType, principalID string) {
-	if principalType == client.PrincipalTeam {
-		r.Run().ForgetTeamAccess(ctx, principalID)
-		return
-	}
-	r.Run().ForgetAccessOfUser(principalID)
 }
 
 func (r *workspaceMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -139,7 +127,6 @@ func (r *workspaceMembershipResource) Update(ctx context.Context, req resource.U
 	principalType, principalID := state.principal()
 	m, err := r.Client().WorkspaceMemberships.Update(ctx, state.WorkspaceID.ValueString(), principalType, principalID,
 		api.UpdateWorkspaceMembershipRequest{Role: framework.ChangedString(plan.Role, state.Role)}, opts)
-	r.forgetAccess(ctx, principalType, principalID)
 	if err != nil {
 		framework.AddAPIError(&resp.Diagnostics, "update", state.describe(), err)
 		return
@@ -158,7 +145,6 @@ func (r *workspaceMembershipResource) Delete(ctx context.Context, req resource.D
 
 	principalType, principalID := state.principal()
 	err := r.Client().WorkspaceMemberships.Delete(ctx, state.WorkspaceID.ValueString(), principalType, principalID, opts)
-	r.forgetAccess(ctx, principalType, principalID)
 	framework.AddDeleteError(&resp.Diagnostics, state.describe(), err)
 }
 
