@@ -20,7 +20,7 @@ import (
 )
 
 // ProviderData is what the configured provider hands to its resources and data
-// sources: the API client and the run's cache.
+// sources: the API client and the run's memory (its cache and its plan ledger).
 type ProviderData struct {
 	Client *client.Client
 	Run    *planrun.Run
@@ -40,7 +40,7 @@ func (c *configuredData) Client() *client.Client {
 	return c.data.Client
 }
 
-// Run is this run's cache, nil while the provider is not configured.
+// Run is this run's memory (planrun.Run), nil while the provider is not configured.
 func (c *configuredData) Run() *planrun.Run {
 	if c.data == nil {
 		return nil
