@@ -19,7 +19,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	"github.com/flero/terraform-provider-flero/internal/bench"
@@ -43,8 +42,11 @@ func run() error {
 		out    string
 		routes bool
 		proto  bool
+		peer   bool
+		tokens string
 	)
-	flag.StringVar(&ns, "n", "100,500,1000", "configuration sizes (objects), comma-separated")
+	flag.StringVar(&ns, "n", "100,500,1000", "configuration sizes (objects), comma-separated (5000 and 10000 are options, not in the default run)")
+	flag.StringVar(&ns, "sizes", "100,500,1000", "the same as -n")
 	flag.IntVar(&opts.Rounds, "rounds", 3, "rounds of every phase for both configurations")
 	flag.IntVar(&opts.Parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.Uint64Var(&opts.Seed, "seed", 1, "generator seed")
@@ -58,18 +60,31 @@ func run() error {
 	flag.BoolVar(&opts.Keep, "keep", false, "keep the work directory (configurations, states, terraform logs, databases)")
 	flag.BoolVar(&opts.NoRSS, "no-rss", false, "run the provider directly, without the wrapper that records its peak RSS")
 	flag.BoolVar(&proto, "protocol-floor", true, "also run the protocol floor: the terraform_data floor's resources served by a minimal framework provider")
+	flag.BoolVar(&peer, "peer", true, "also run the real peer: N time_static resources of hashicorp/terraform-provider-time "+bench.PeerVersion+" (installed into the cache with go install)")
+	flag.StringVar(&opts.PeerBinary, "peer-bin", "", "a built terraform-provider-time (default: the cache, $XDG_CACHE_HOME/flero/terraform-provider-time-"+bench.PeerVersion+")")
+	flag.IntVar(&opts.Concurrent, "concurrent", 0, "run only the concurrent mode: this many applies at once, each in its own organization and directory, against one server limited to -rate requests/s")
+	flag.IntVar(&opts.ConcurrentSize, "concurrent-size", 500, "objects of each concurrent apply")
+	flag.StringVar(&tokens, "concurrent-tokens", "both", "tokens of the concurrent applies: shared (one user), per-run (one user each), or both")
 	flag.BoolVar(&opts.Verbose, "v", false, "print the requests by route of every run")
 	flag.BoolVar(&routes, "routes", true, "print the requests by route at the largest N")
 	flag.StringVar(&out, "out", "", "also write the Markdown results to this file")
 	flag.Parse()
-	opts.NoProtocol = !proto
+	opts.NoProtocol, opts.NoPeer = !proto, !peer
 
-	for _, f := range strings.Split(ns, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < bench.MinObjects {
-			return fmt.Errorf("-n: %q is not a size of at least %d", f, bench.MinObjects)
+	var err error
+	if opts.Ns, err = bench.ParseSizes(ns); err != nil {
+		return fmt.Errorf("-n/-sizes: %w", err)
+	}
+	if opts.ConcurrentTokens, err = bench.ParseTokens(tokens); err != nil {
+		return err
+	}
+	if opts.Concurrent > 0 {
+		if opts.Rate <= 0 {
+			return errors.New("-concurrent needs a limit: -rate > 0")
 		}
-		opts.Ns = append(opts.Ns, n)
+		if opts.ConcurrentSize < bench.MinObjects {
+			return fmt.Errorf("-concurrent-size must be at least %d", bench.MinObjects)
+		}
 	}
 	if opts.RateN < bench.MinObjects && opts.Rate > 0 {
 		return fmt.Errorf("-rate-n must be at least %d", bench.MinObjects)
@@ -95,8 +110,15 @@ func run() error {
 	defer stop()
 	res, err := bench.Run(ctx, opts)
 	if res != nil {
-		report := "## Results\n\nCommand: `" + commandLine() + "`\n\n" + res.Table() + "\n### Targets\n\n" + res.Targets()
-		if routes {
+		report := "## Results\n\nCommand: `" + commandLine() + "`\n\n" + res.Table()
+		if po := res.PerObject(); po != "" {
+			report += "\n" + po
+		}
+		for _, cr := range res.Concurrent {
+			report += cr.Table()
+		}
+		report += "\n### Targets\n\n" + res.Targets()
+		if routes && opts.Concurrent == 0 {
 			report += "\n### Requests by route\n\n```\n" + res.Routes() + "```\n"
 		}
 		fmt.Println()

@@ -265,6 +265,9 @@ func TestRenderedHCLIsValid(t *testing.T) {
 		"floor_changed.tf":    sp.Floor(true),
 		"protocol.tf":         sp.Protocol(false),
 		"protocol_changed.tf": sp.Protocol(true),
+		"peer.tf":             sp.Peer(false),
+		"peer_changed.tf":     sp.Peer(true),
+		"concurrent.tf":       ConcurrentConfig(sp, 2),
 	}
 	for name, src := range files {
 		sub := filepath.Join(dir, strings.TrimSuffix(name, ".tf"))

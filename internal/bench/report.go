@@ -18,6 +18,7 @@ const (
 	TargetRateShare             = 0.85
 	TargetPeakRSSMiB            = 100
 	TargetN                     = 1000
+	TargetPeerRatio             = 1.0 // flero / the real peer, every phase
 )
 
 func (res *Result) samples(cfg string, n int, phase string) []Sample {
@@ -67,6 +68,10 @@ type cell struct {
 	ratio                          float64 // flero / terraform_data floor
 	protocolRatio                  float64 // protocol floor / terraform_data floor
 	oursOverProtocol               float64 // flero / protocol floor
+	peer                           []float64
+	peerMed, oursOverPeer          float64 // the real peer's median; flero / peer
+	peerRSSMiB                     float64
+	peerCPU                        [2]float64 // the peer's terraform, provider
 	requests                       float64 // median per run
 	perObject                      float64
 	peakRSSMiB, protocolRSSMiB     float64 // flero's, the protocol floor provider's
@@ -89,7 +94,7 @@ func (res *Result) cells() []cell {
 	for _, n := range res.Options.Ns {
 		for _, phase := range Phases {
 			ours, floor, protocol := res.samples(ConfigFlero, n, phase), res.samples(ConfigFloor, n, phase), res.samples(ConfigProtocol, n, phase)
-			if len(ours) == 0 && len(floor) == 0 && len(protocol) == 0 {
+			if len(ours) == 0 && len(floor) == 0 && len(protocol) == 0 && len(res.samples(ConfigPeer, n, phase)) == 0 {
 				continue
 			}
 			c := cell{n: n, phase: phase, ours: walls(ours), floor: walls(floor), protocol: walls(protocol)}
@@ -97,6 +102,16 @@ func (res *Result) cells() []cell {
 			c.ratio = ratio(c.oursMed, c.floorMed)
 			c.protocolRatio = ratio(c.protocolMed, c.floorMed)
 			c.oursOverProtocol = ratio(c.oursMed, c.protocolMed)
+			peer := res.samples(ConfigPeer, n, phase)
+			c.peer = walls(peer)
+			c.peerMed = median(c.peer)
+			c.oursOverPeer = ratio(c.oursMed, c.peerMed)
+			for _, s := range peer {
+				c.peerRSSMiB = max(c.peerRSSMiB, float64(s.PeakRSSKiB)/1024)
+				for _, p := range s.Problems {
+					c.problems = append(c.problems, fmt.Sprintf("peer round %d: %s", s.Round, p))
+				}
+			}
 			var reqs []float64
 			for _, s := range ours {
 				reqs = append(reqs, float64(s.Stats.Requests))
@@ -128,6 +143,7 @@ func (res *Result) cells() []cell {
 				median(cpuOf(protocol, terraformCPU)),
 				median(cpuOf(protocol, providerCPU)),
 			}
+			c.peerCPU = [2]float64{median(cpuOf(peer, terraformCPU)), median(cpuOf(peer, providerCPU))}
 			c.requests = median(reqs)
 			c.perObject = c.requests / float64(n)
 			out = append(out, c)
@@ -161,13 +177,17 @@ func (res *Result) Table() string {
 	}
 	b.WriteString(".\n\n")
 	if cells := res.cells(); len(cells) > 0 {
-		proto := res.hasProtocol()
+		proto, peer := res.hasProtocol(), res.has(ConfigPeer)
+		peerHead, peerSep := "", ""
+		if peer {
+			peerHead, peerSep = " peer (time_static), median s (min–max) | flero / peer |", "---:|---:|"
+		}
 		if proto {
-			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | protocol floor, median s (min–max) | flero / floor | protocol floor / floor | flero / protocol floor | API requests (per object) | flero provider peak RSS | 429 / 5xx |\n")
-			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | protocol floor, median s (min–max) | flero / floor | protocol floor / floor | flero / protocol floor |" + peerHead + " API requests (per object) | flero provider peak RSS | 429 / 5xx |\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|" + peerSep + "---:|---:|---:|\n")
 		} else {
-			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | flero / floor | API requests (per object) | provider peak RSS | 429 / 5xx |\n")
-			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|\n")
+			b.WriteString("| N | phase | flero, median s (min–max) | terraform_data floor, median s (min–max) | flero / floor |" + peerHead + " API requests (per object) | provider peak RSS | 429 / 5xx |\n")
+			b.WriteString("|---:|---|---:|---:|---:|" + peerSep + "---:|---:|---:|\n")
 		}
 		for _, c := range cells {
 			fmt.Fprintf(&b, "| %d | %s | %.2f%s | %.2f%s | ", c.n, phaseName(c.phase), c.oursMed, spread(c.ours), c.floorMed, spread(c.floor))
@@ -176,21 +196,31 @@ func (res *Result) Table() string {
 			} else {
 				fmt.Fprintf(&b, "%.2f× | ", c.ratio)
 			}
+			if peer {
+				fmt.Fprintf(&b, "%.2f%s | %.2f× | ", c.peerMed, spread(c.peer), c.oursOverPeer)
+			}
 			fmt.Fprintf(&b, "%.0f (%.2f) | %s | %d / %d |\n", c.requests, c.perObject, mib(c.peakRSSMiB), c.tooMany, c.serverErr)
 		}
 		b.WriteString("\nWhere the time goes, median CPU seconds per command (terraform's own; the provider processes'; the reference server's):\n\n")
+		peerHead, peerSep = "", ""
+		if peer {
+			peerHead, peerSep = " peer: terraform | peer: provider | peer provider peak RSS | flero / peer, provider CPU |", "---:|---:|---:|---:|"
+		}
 		if proto {
-			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform | protocol floor: terraform | protocol floor: provider | protocol floor provider peak RSS |\n")
-			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform | protocol floor: terraform | protocol floor: provider | protocol floor provider peak RSS |" + peerHead + "\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|---:|---:|---:|" + peerSep + "\n")
 		} else {
-			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform |\n")
-			b.WriteString("|---:|---|---:|---:|---:|---:|\n")
+			b.WriteString("| N | phase | flero: terraform | flero: provider | flero: server | floor: terraform |" + peerHead + "\n")
+			b.WriteString("|---:|---|---:|---:|---:|---:|" + peerSep + "\n")
 		}
 		for _, c := range cells {
 			fmt.Fprintf(&b, "| %d | %s | %.2f | %.2f | %.2f | %.2f |", c.n, phaseName(c.phase),
 				c.cpu[0], c.cpu[1], c.cpu[2], c.cpu[3])
 			if proto {
 				fmt.Fprintf(&b, " %.2f | %.2f | %s |", c.cpu[4], c.cpu[5], mib(c.protocolRSSMiB))
+			}
+			if peer {
+				fmt.Fprintf(&b, " %.2f | %.2f | %s | %.2f× |", c.peerCPU[0], c.peerCPU[1], mib(c.peerRSSMiB), ratio(c.cpu[1], c.peerCPU[1]))
 			}
 			b.WriteString("\n")
 		}
@@ -221,9 +251,12 @@ func (res *Result) Table() string {
 }
 
 // hasProtocol reports whether the protocol floor was run.
-func (res *Result) hasProtocol() bool {
+func (res *Result) hasProtocol() bool { return res.has(ConfigProtocol) }
+
+// has reports whether the configuration was run.
+func (res *Result) has(cfg string) bool {
 	for _, s := range res.Samples {
-		if s.Config == ConfigProtocol {
+		if s.Config == cfg {
 			return true
 		}
 	}
@@ -326,6 +359,9 @@ func (res *Result) Targets() string {
 		if c.protocolMed > 0 {
 			// What any framework provider costs, and what is left for flero's own.
 			line += fmt.Sprintf("; protocol floor %.2f s = %.2f× the floor, flero / protocol floor = %.2f×", c.protocolMed, c.protocolRatio, c.oursOverProtocol)
+		}
+		if c.peerMed > 0 {
+			line += fmt.Sprintf("; flero / real peer (time_static) = %.2f s / %.2f s = %.2f× (target ≤ %.1f×: %s)", c.oursMed, c.peerMed, c.oursOverPeer, TargetPeerRatio, verdict(c.oursOverPeer <= TargetPeerRatio))
 		}
 		b.WriteString(line + ".\n")
 	}

@@ -41,6 +41,17 @@ type Options struct {
 	Verbose   bool   // requests per route for every run
 	// NoProtocol leaves out the protocol floor (the benchfloor_data configuration).
 	NoProtocol bool
+	// NoPeer leaves out the real peer (time_static of hashicorp/time); PeerBinary
+	// is its binary ("": the cache, installed there with go install if missing).
+	NoPeer     bool
+	PeerBinary string
+	// Concurrent > 0 runs only the concurrent mode: Concurrent applies of
+	// ConcurrentSize objects each, in as many organizations and working
+	// directories, at once against one server limited to Rate requests/s, once for
+	// each of ConcurrentTokens (TokensShared, TokensPerRun).
+	Concurrent       int
+	ConcurrentSize   int
+	ConcurrentTokens []string
 
 	Out io.Writer
 }
@@ -63,6 +74,7 @@ const (
 	ConfigFlero    = "flero"
 	ConfigFloor    = "floor"
 	ConfigProtocol = "protocol"
+	ConfigPeer     = "peer" // the real peer: time_static resources of hashicorp/time
 )
 
 // Sample is one terraform command of one configuration.
@@ -112,6 +124,7 @@ type Result struct {
 	CPUs             int
 	Samples          []Sample
 	Rate             *RateResult
+	Concurrent       []*ConcurrentResult
 	LoadBefore       string
 	LoadAfter        string
 }
@@ -141,8 +154,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		opts.Parallelism = 10
 	}
 	r := &runner{opts: opts, out: opts.Out, configs: []string{ConfigFlero, ConfigFloor}, providerEnv: map[string][]string{}}
-	if !opts.NoProtocol && !opts.RateOnly {
+	rounds := !opts.RateOnly && opts.Concurrent == 0
+	if !opts.NoProtocol && rounds {
 		r.configs = append(r.configs, ConfigProtocol)
+	}
+	if !opts.NoPeer && rounds {
+		r.configs = append(r.configs, ConfigPeer)
 	}
 	res := &Result{Options: opts, Started: time.Now(), LoadBefore: loadavg()}
 
@@ -163,6 +180,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 
+	if opts.Concurrent > 0 {
+		for _, mode := range opts.ConcurrentTokens {
+			cr, err := r.concurrent(ctx, mode)
+			if cr != nil {
+				res.Concurrent = append(res.Concurrent, cr)
+			}
+			if err != nil {
+				return res, err
+			}
+		}
+		res.Ended, res.LoadAfter = time.Now(), loadavg()
+		return res, nil
+	}
 	if !opts.RateOnly {
 		for round := 1; round <= opts.Rounds; round++ {
 			for _, n := range opts.Ns {
@@ -230,6 +260,13 @@ func (r *runner) setup(ctx context.Context, res *Result) error {
 			return err
 		}
 		providers[ConfigProtocol], names[ConfigProtocol] = p, "terraform-provider-"+ProtocolProvider
+	}
+	if slices.Contains(r.configs, ConfigPeer) {
+		p, err := r.installPeer(ctx)
+		if err != nil {
+			return err
+		}
+		providers[ConfigPeer], names[ConfigPeer] = p, "terraform-provider-"+PeerProvider
 	}
 
 	// The dev_overrides directory holds the providers themselves, or the wrapper that
@@ -306,7 +343,7 @@ func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
 	}
 	defer srv.Close()
 
-	render := map[string]func(bool) []byte{ConfigFlero: spec.Flero, ConfigFloor: spec.Floor, ConfigProtocol: spec.Protocol}
+	render := map[string]func(bool) []byte{ConfigFlero: spec.Flero, ConfigFloor: spec.Floor, ConfigProtocol: spec.Protocol, ConfigPeer: spec.Peer}
 	write := func(changed bool) error {
 		for cfg, dir := range dirs {
 			if err := os.WriteFile(filepath.Join(dir, "main.tf"), render[cfg](changed), 0o644); err != nil {

@@ -154,3 +154,10 @@ func (s *Server) Reset() {
 	}
 	s.start.Store(time.Now().UnixNano())
 }
+
+// IssueToken issues an API token of a new ordinary user (email): a user of its
+// own, so a bucket of its own under the server's per-user rate limit.
+func (s *Server) IssueToken(email string) (string, error) {
+	_, token, err := s.run.Store.IssueToken(context.Background(), email, "Bench", "flero-bench")
+	return token, err
+}

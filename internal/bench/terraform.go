@@ -27,21 +27,22 @@ type terraform struct {
 }
 
 // writeCLIConfig writes a CLI configuration whose only provider installation method
-// is a dev override of flero/flero and of the protocol floor's flero/benchfloor to
-// devDir.
+// is a dev override of flero/flero, of the protocol floor's flero/benchfloor and of
+// the real peer's hashicorp/time to devDir.
 func writeCLIConfig(path, devDir string) error {
-	src := fmt.Sprintf(`# Written by flero-bench. Nothing is ever installed or downloaded: flero/flero and
-# the protocol floor's provider come from the directory below, terraform_data is
-# built into Terraform.
+	src := fmt.Sprintf(`# Written by flero-bench. Nothing is ever installed or downloaded: flero/flero, the
+# protocol floor's provider and the real peer (hashicorp/time) come from the
+# directory below, terraform_data is built into Terraform.
 disable_checkpoint = true
 
 provider_installation {
   dev_overrides {
     "flero/flero" = %[1]q
     %[2]q = %[1]q
+    %[3]q = %[1]q
   }
 }
-`, devDir, ProtocolSource)
+`, devDir, ProtocolSource, PeerSource)
 	return os.WriteFile(path, []byte(src), 0o644)
 }
 
