@@ -392,6 +392,22 @@ func (res *Result) Targets() string {
 		b.WriteString(".\n")
 	}
 
+	for _, cr := range res.Concurrent {
+		var failed int
+		var tooMany int64
+		for _, r := range cr.Runs {
+			failed += r.Failed
+			tooMany += r.Status429
+		}
+		limit := cr.Rate
+		if cr.Tokens == TokensPerRun {
+			limit *= float64(len(cr.Runs))
+		}
+		fmt.Fprintf(&b, "- Concurrent applies (%s tokens, %d × %d objects, R=%g/s): %d failed resources, %d 429s, accepted throughput %.2f of the limit (target ≥ %.2f), max/min share %.2f (target ≤ 2): %s.\n",
+			cr.Tokens, len(cr.Runs), cr.Size, cr.Rate, failed, tooMany, cr.Throughput/limit, TargetRateShare, cr.ShareRatio,
+			verdict(failed == 0 && cr.Throughput/limit >= TargetRateShare && cr.ShareRatio > 0 && cr.ShareRatio <= 2))
+	}
+
 	var peak float64
 	for _, c := range cells {
 		if c.n == n {
