@@ -1,12 +1,15 @@
 // Command flero-bench measures the provider against Terraform's own floor: a
 // tenancy configuration of N flero objects, the same N terraform_data resources (the
 // floor), and the same N resources served by a minimal framework provider (the
-// protocol floor, package floorprovider), applied, planned without change, changed
+// protocol floor, package floorprovider), and the same N as time_static resources of
+// hashicorp/terraform-provider-time (the real peer), applied, planned without change, changed
 // (10%) and destroyed side by side, against the reference server run in this process
 // on a fresh database. See BENCHMARKS.md.
 //
 //	go run ./cmd/flero-bench                      # N = 100, 500, 1000; 3 rounds; rate-limited apply
 //	go run ./cmd/flero-bench -n 20 -rounds 1 -rate 0   # quick smoke run
+//	go run ./cmd/flero-bench -sizes=1000,5000,10000 -rounds 1 -rate 0
+//	go run ./cmd/flero-bench -concurrent=4 -concurrent-size=500 -rate=50
 package main
 
 import (
