@@ -72,7 +72,7 @@ type cell struct {
 	peerMed, oursOverPeer          float64 // the real peer's median; flero / peer
 	peerRSSMiB                     float64
 	peerCPU                        [2]float64 // the peer's terraform, provider
-	requests                       float64 // median per run
+	requests                       float64    // median per run
 	perObject                      float64
 	peakRSSMiB, protocolRSSMiB     float64 // flero's, the protocol floor provider's
 	tooMany, serverErr             int64
