@@ -124,12 +124,20 @@ type principalCandidate struct {
 }
 
 // userCandidates are the users an unknown user_id names: those this run invites.
+// The organizations are looked up once per organization id: the invitations of one
+// plan mostly share one (or the same unknown one), and looking them up per invitation
+// made each call cost invitations × planned objects (cubic in N over a plan).
 func userCandidates(ctx context.Context, run *planrun.Run) ([]principalCandidate, error) {
 	var out []principalCandidate
+	byOrg := map[string][]planrun.OrgCandidate{}
 	for _, m := range run.PlannedNew(planrun.KindOrganizationMembership) {
-		orgs, err := run.OrganizationCandidates(ctx, m.OrganizationID)
-		if err != nil {
-			return nil, err
+		orgs, seen := byOrg[m.OrganizationID]
+		if !seen {
+			var err error
+			if orgs, err = run.OrganizationCandidates(ctx, m.OrganizationID); err != nil {
+				return nil, err
+			}
+			byOrg[m.OrganizationID] = orgs
 		}
 		for _, o := range orgs {
 			out = append(out, principalCandidate{who: fmt.Sprintf("the user invited as %q", m.Name), org: o})
