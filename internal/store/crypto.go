@@ -102,6 +102,16 @@ func (s *sealer) open(sealed []byte, context string) ([]byte, error) {
 
 const keyCheckContext = "flero key check"
 
+// useKey seals with key from now on, after checking that it opens what the database
+// already holds (checkKey): the last step of opening a store, on either engine.
+func (s *Store) useKey(key []byte) error {
+	var err error
+	if s.crypto, err = newSealer(key); err != nil {
+		return err
+	}
+	return s.checkKey(context.Background())
+}
+
 // checkKey refuses to run with a key other than the one the database was sealed with.
 func (s *Store) checkKey(ctx context.Context) error {
 	return s.Write(ctx, func(tx *Tx) error {

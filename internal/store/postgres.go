@@ -67,15 +67,10 @@ func openPostgres(dsn string, opts Options) (*Store, error) {
 	s.r.SetMaxIdleConns(readers)
 
 	key, err := s.pgKey(context.Background(), opts.EncryptionKey)
+	if err == nil {
+		err = s.useKey(key)
+	}
 	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.crypto, err = newSealer(key); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.checkKey(context.Background()); err != nil {
 		s.Close()
 		return nil, err
 	}

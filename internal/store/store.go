@@ -107,15 +107,10 @@ func Open(path string, opts Options) (*Store, error) {
 	s.r = r
 
 	key, err := loadKey(path, opts.EncryptionKey)
+	if err == nil {
+		err = s.useKey(key)
+	}
 	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.crypto, err = newSealer(key); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.checkKey(context.Background()); err != nil {
 		s.Close()
 		return nil, err
 	}
