@@ -21,6 +21,12 @@ import (
 // registers; a cache built on fetchers (NewWithFetchers) is told by its caller.
 func (c *Cache) Wrote(ctx context.Context, w client.Write) {
 	switch w.Route {
+	case client.RouteCredential, client.RouteWorkspaceCredentials, client.RouteOrganizationCredentials,
+		client.RouteAPIKey, client.RouteWorkspaceAPIKeys, client.RouteOrganizationAPIKeys:
+	default: // who holds a role may have changed
+		c.rosters.forgetAll()
+	}
+	switch w.Route {
 	case client.RouteOrganizations: // a create: the token is the new organization's admin
 		c.forgetAccess()
 	case client.RouteOrganization:

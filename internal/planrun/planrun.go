@@ -74,6 +74,9 @@ type Cache struct {
 	// inTeam: whether the token's user is a member of a team, by team id.
 	inTeam      memo[string, bool]
 	visibleOrgs memo[struct{}, []api.Organization]
+	// rosters: who holds a role in an organization, as the provider's reviews read it
+	// (Roster), by organization id.
+	rosters memo[string, any]
 
 	lsOrgMembers  listing[string, api.OrganizationMembership]
 	lsWSMembers   listing[[2]string, api.WorkspaceMembership]

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
 	"github.com/flero/terraform-provider-flero/internal/planrun"
 	"github.com/flero/terraform-provider-flero/internal/rules"
@@ -69,7 +70,7 @@ func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Run, c
 	if orgID == "" {
 		orgID = ws.OrganizationID
 	}
-	p, err := gatherPeople(ctx, c, orgID, ch.WorkspaceID)
+	p, err := gatherPeople(ctx, c, run, orgID, ch.WorkspaceID)
 	if err != nil {
 		return f, err
 	}
@@ -106,17 +107,71 @@ func (p *people) shift(from, to rules.Scope, homeID, ownerID string) rules.Audie
 	return a
 }
 
-// gatherPeople reads who holds a role in the organization relative to the home
-// workspace: its workspaces and their memberships, its teams and their members, and
-// its members with their organization roles and emails. The member list is readable
-// by organization admins only: without it, the people with a workspace role are
-// counted by id and organization admins are not counted, and the review says so.
-func gatherPeople(ctx context.Context, c *client.Client, orgID, homeID string) (*people, error) {
-	p := &people{workspaces: map[string]string{}, names: map[string]string{}}
-	wss, err := c.Workspaces.List(ctx, orgID)
-	if err != nil {
+// roster is what gatherPeople reads of an organization, once per run (planrun's
+// Roster): its workspaces and their memberships, its teams and the members of those
+// with a workspace role, and its members (membersErr: the member list's error).
+type roster struct {
+	workspaces  []api.Workspace
+	wsMembers   map[string][]api.WorkspaceMembership
+	teams       []api.Team
+	teamMembers map[string][]api.TeamMembership
+	members     []api.OrganizationMembership
+	membersErr  error
+}
+
+// readRoster reads the roster of organization orgID.
+func readRoster(ctx context.Context, c *client.Client, orgID string) (*roster, error) {
+	r := &roster{wsMembers: map[string][]api.WorkspaceMembership{}, teamMembers: map[string][]api.TeamMembership{}}
+	var err error
+	if r.workspaces, err = c.Workspaces.List(ctx, orgID); err != nil {
 		return nil, fmt.Errorf("listing the organization's workspaces: %w", err)
 	}
+	withRole := map[string]bool{}
+	for _, w := range r.workspaces {
+		ms, err := c.WorkspaceMemberships.List(ctx, w.ID)
+		if err != nil {
+			return nil, fmt.Errorf("listing the memberships of workspace %q: %w", w.Name, err)
+		}
+		r.wsMembers[w.ID] = ms
+		for _, m := range ms {
+			if m.PrincipalType == client.PrincipalTeam {
+				withRole[m.PrincipalID] = true
+			}
+		}
+	}
+	if r.teams, err = c.Teams.List(ctx, orgID); err != nil {
+		return nil, fmt.Errorf("listing the organization's teams: %w", err)
+	}
+	for _, t := range r.teams {
+		if !withRole[t.ID] {
+			continue // a team without a workspace role gives its members nothing
+		}
+		tm, err := c.TeamMemberships.List(ctx, t.ID)
+		if err != nil {
+			return nil, fmt.Errorf("listing the members of team %q: %w", t.Name, err)
+		}
+		r.teamMembers[t.ID] = tm
+	}
+	r.members, r.membersErr = c.OrganizationMemberships.List(ctx, orgID)
+	if r.membersErr != nil && !client.IsNotFound(r.membersErr) && !errors.Is(r.membersErr, client.ErrForbidden) {
+		return nil, fmt.Errorf("listing the organization's members: %w", r.membersErr)
+	}
+	return r, nil
+}
+
+// gatherPeople says who holds a role in the organization relative to the home
+// workspace, from the organization's roster (read once per run): its workspaces and
+// their memberships, its teams and their members, and its members with their
+// organization roles and emails. The member list is readable by organization admins
+// only: without it, the people with a workspace role are counted by id and
+// organization admins are not counted, and the review says so.
+func gatherPeople(ctx context.Context, c *client.Client, run *planrun.Run, orgID, homeID string) (*people, error) {
+	v, err := run.Roster(ctx, orgID, func(ctx context.Context) (any, error) { return readRoster(ctx, c, orgID) })
+	if err != nil {
+		return nil, err
+	}
+	r := v.(*roster)
+	p := &people{workspaces: map[string]string{}, names: map[string]string{}}
 	type access struct {
 		home rules.WorkspaceRole
 		any  bool
@@ -128,13 +183,9 @@ func gatherPeople(ctx context.Context, c *client.Client, orgID, homeID string) (
 		}
 		return m[id]
 	}
-	for _, w := range wss {
+	for _, w := range r.workspaces {
 		p.workspaces[w.ID] = w.Name
-		ms, err := c.WorkspaceMemberships.List(ctx, w.ID)
-		if err != nil {
-			return nil, fmt.Errorf("listing the memberships of workspace %q: %w", w.Name, err)
-		}
-		for _, m := range ms {
+		for _, m := range r.wsMembers[w.ID] {
 			a := at(users, m.PrincipalID)
 			if m.PrincipalType == client.PrincipalTeam {
 				a = at(teams, m.PrincipalID)
@@ -145,39 +196,28 @@ func gatherPeople(ctx context.Context, c *client.Client, orgID, homeID string) (
 			}
 		}
 	}
-	ts, err := c.Teams.List(ctx, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("listing the organization's teams: %w", err)
-	}
-	for _, t := range ts {
+	for _, t := range r.teams {
 		ta := at(teams, t.ID)
 		p.teams = append(p.teams, rules.TeamAccess{Name: t.Name, HomeRole: ta.home, InAnyWorkspace: ta.any})
 		if !ta.any {
 			continue // a team without a workspace role gives its members nothing
 		}
-		tm, err := c.TeamMemberships.List(ctx, t.ID)
-		if err != nil {
-			return nil, fmt.Errorf("listing the members of team %q: %w", t.Name, err)
-		}
-		for _, m := range tm {
+		for _, m := range r.teamMembers[t.ID] {
 			ua := at(users, m.UserID)
 			ua.any = true
 			ua.home = rules.EffectiveWorkspaceRole(rules.OrgRoleNone, ua.home, ta.home)
 		}
 	}
-	members, err := c.OrganizationMemberships.List(ctx, orgID)
 	orgRoles := map[string]rules.OrgRole{}
 	switch {
-	case err == nil:
-		for _, m := range members {
+	case r.membersErr == nil:
+		for _, m := range r.members {
 			p.names[m.UserID] = m.Email
 			orgRoles[m.UserID] = rules.OrgRole(m.Role)
 			at(users, m.UserID)
 		}
-	case client.IsNotFound(err) || errors.Is(err, client.ErrForbidden):
+	default: // not found or forbidden (readRoster)
 		p.unread = "the organization's member list, readable by organization admins only: people are named by id, organization admins are not counted"
-	default:
-		return nil, fmt.Errorf("listing the organization's members: %w", err)
 	}
 	for id, a := range users {
 		name := p.names[id]
@@ -228,7 +268,7 @@ func reviewDeletion(ctx context.Context, diags *diag.Diagnostics, c *client.Clie
 	wsID := m.WorkspaceID.ValueString()
 	if ws, err := run.Workspace(ctx, wsID); err == nil {
 		f.HomeWorkspaceName = ws.Name
-		if p, err := gatherPeople(ctx, c, ws.OrganizationID, wsID); err == nil {
+		if p, err := gatherPeople(ctx, c, run, ws.OrganizationID, wsID); err == nil {
 			f.Losing = p.shift(f.Scope, "", wsID, m.OwnerID.ValueString())
 		}
 	}
