@@ -209,15 +209,14 @@ func gatherPeople(ctx context.Context, c *client.Client, run *planrun.Run, orgID
 		}
 	}
 	orgRoles := map[string]rules.OrgRole{}
-	switch {
-	case r.membersErr == nil:
+	if r.membersErr != nil { // not found or forbidden (readRoster)
+		p.unread = "the organization's member list, readable by organization admins only: people are named by id, organization admins are not counted"
+	} else {
 		for _, m := range r.members {
 			p.names[m.UserID] = m.Email
 			orgRoles[m.UserID] = rules.OrgRole(m.Role)
 			at(users, m.UserID)
 		}
-	default: // not found or forbidden (readRoster)
-		p.unread = "the organization's member list, readable by organization admins only: people are named by id, organization admins are not counted"
 	}
 	for id, a := range users {
 		name := p.names[id]
