@@ -121,33 +121,3 @@ func Redacted(dsn string) string {
 	}
 	return u.Redacted()
 }
-
-func (s *Store) migratePostgres(ctx context.Context) error {
-	// Under the writer lock, so that instances starting together migrate one at a time.
-	for i, m := range pgMigrations {
-		version := i + 1
-		err := s.Write(ctx, func(tx *Tx) error {
-			if _, err := tx.tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-				version    BIGINT PRIMARY KEY,
-				applied_at BIGINT NOT NULL)`); err != nil {
-				return err
-			}
-			var n int
-			if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, version).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				return nil
-			}
-			if _, err := tx.tx.ExecContext(ctx, m); err != nil {
-				return err
-			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, now())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("store: migration %d: %w", version, err)
-		}
-	}
-	return nil
-}

@@ -191,20 +191,30 @@ CREATE INDEX api_keys_org ON api_keys(org_id, workspace_id);
 `,
 }
 
+// migrate applies the engine's migrations (migrations, or pgMigrations on PostgreSQL)
+// in order, each once, recorded in schema_migrations; each runs in a write transaction
+// (on PostgreSQL under the writer lock, so that instances starting together migrate
+// one at a time).
 func (s *Store) migrate(ctx context.Context) error {
+	list, integer := migrations, "INTEGER"
+	seen, record := `SELECT count(*) FROM schema_migrations WHERE version = ?`,
+		`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`
 	if s.pg {
-		return s.migratePostgres(ctx)
+		list, integer = pgMigrations, "BIGINT"
+		seen, record = `SELECT count(*) FROM schema_migrations WHERE version = $1`,
+			`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("store: migrations table: %w", err)
-	}
-	for i, m := range migrations {
+	table := `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    ` + integer + ` PRIMARY KEY,
+		applied_at ` + integer + ` NOT NULL)`
+	for i, m := range list {
 		version := i + 1
 		err := s.Write(ctx, func(tx *Tx) error {
+			if _, err := tx.tx.ExecContext(ctx, table); err != nil {
+				return err
+			}
 			var n int
-			if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			if err := tx.tx.QueryRowContext(ctx, seen, version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -213,7 +223,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.tx.ExecContext(ctx, m); err != nil {
 				return err
 			}
-			_, err := tx.tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, now())
+			_, err := tx.tx.ExecContext(ctx, record, version, now())
 			return err
 		})
 		if err != nil {
