@@ -20,8 +20,7 @@ type Ledger struct {
 	// organization and user (admins.go).
 	promotedBefore map[[2]string]map[string]bool
 	// planned: the objects this run creates or replaces (planned.go).
-	planned      []Planned
-	deletedCreds map[string]map[string]bool
+	planned []Planned
 	// orgFates, leftToOrg: the last admin and the organization's own deletion
 	// (planned.go); what the run refreshed is in fates (deletions.go).
 	orgFates  map[string]bool

@@ -242,29 +242,6 @@ func (c *Cache) visibleOrganizations(ctx context.Context) ([]api.Organization, e
 	return c.visibleOrgs.get(ctx, struct{}{}, c.f.ListOrganizations)
 }
 
-// RecordCredentialDeletion records that this run deletes the credential (of the
-// organization orgID): Terraform applies the deletion of a credential before any update
-// of the organization it depends on, so an organization leaving enterprise in the same
-// run does not count it among the organization-scoped credentials it holds.
-func (l *Ledger) RecordCredentialDeletion(orgID, credID string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.deletedCreds == nil {
-		l.deletedCreds = map[string]map[string]bool{}
-	}
-	if l.deletedCreds[orgID] == nil {
-		l.deletedCreds[orgID] = map[string]bool{}
-	}
-	l.deletedCreds[orgID][credID] = true
-}
-
-// CredentialDeleted reports whether this run deletes the credential (recorded so far).
-func (l *Ledger) CredentialDeleted(orgID, credID string) bool {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	return l.deletedCreds[orgID][credID]
-}
-
 // The last admin and the organization's own deletion. An organization always keeps an
 // admin (rules.CheckLastAdmin), and deleting the organization deletes its memberships.
 // When a run destroys an organization and the membership of its last admin, Terraform

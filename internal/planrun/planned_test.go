@@ -119,12 +119,3 @@ func TestLastAdminLeftToOrganizationDelete(t *testing.T) {
 		t.Error("left to an organization whose fate is unknown, without mayWait")
 	}
 }
-
-// TestCredentialDeletion: a recorded deletion is found, in its organization only.
-func TestCredentialDeletion(t *testing.T) {
-	c := ledgerCache()
-	c.RecordCredentialDeletion("org_1", "cred_1")
-	if !c.CredentialDeleted("org_1", "cred_1") || c.CredentialDeleted("org_1", "cred_2") || c.CredentialDeleted("org_2", "cred_1") {
-		t.Error("CredentialDeleted does not answer what was recorded")
-	}
-}

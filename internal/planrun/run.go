@@ -12,6 +12,8 @@ import (
 type Run struct {
 	*Cache
 	*Ledger
+	// Activity is how busy Terraform's walk is (await.go); nil: always quiet.
+	Activity *Activity
 }
 
 // OrganizationAfterApply is the organization as it will be after this apply: the

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -10,29 +12,38 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
-// Rule 9 at plan decides by what the run knows: what it deletes does not count, what
-// it keeps is an error; an object it has not planned yet is an error in a destroy
-// plan (Terraform plans dependents' destroys first) and a warning in a normal plan
-// (the workspace was refreshed in this run: no set order).
+// Rule 9 at plan decides by what the run knows: what it deletes does not count; what
+// it keeps, or has not planned once the walk is quiet (made outside the
+// configuration), is an error that names it; one read in this run and planned a
+// little later (a removal Terraform plans after the workspace's) is waited for.
 func TestCheckLeftBehindDecidesByTheRunsFates(t *testing.T) {
 	held := []leftBehind{{"managed", "cred_1"}, {"legacy", "cred_2"}}
 	check := func(names []string) *rules.Violation { return rules.CheckDeleteWorkspace("ops", names) }
 	for _, tc := range []struct {
 		name      string
-		refreshed bool
+		refreshed bool // cred_2 read in this run, its destroy planned a little later
 		fates     map[string]planrun.Fate
 		severity  diag.Severity // 0: nothing
 		lists     string
 	}{
-		{"destroy plan, outside credential", false, map[string]planrun.Fate{"cred_1": planrun.FateDeleted}, diag.SeverityError, `"legacy" (cred_2)`},
-		{"normal plan, outside credential", true, map[string]planrun.Fate{"cred_1": planrun.FateDeleted}, diag.SeverityWarning, `"legacy" (cred_2)`},
-		{"normal plan, a kept credential", true, map[string]planrun.Fate{"cred_1": planrun.FateKept}, diag.SeverityError, `"managed" (cred_1)`},
+		{"outside credential", false, map[string]planrun.Fate{"cred_1": planrun.FateDeleted}, diag.SeverityError, `"legacy" (cred_2)`},
+		{"a kept credential", false, map[string]planrun.Fate{"cred_1": planrun.FateKept, "cred_2": planrun.FateDeleted}, diag.SeverityError, `"managed" (cred_1)`},
 		{"everything destroyed", false, map[string]planrun.Fate{"cred_1": planrun.FateDeleted, "cred_2": planrun.FateDeleted}, 0, ""},
+		{"a destroy planned after the workspace's", true, map[string]planrun.Fate{"cred_1": planrun.FateDeleted}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			run := planrun.NewWithFetchers(planrun.Fetchers{})
+			run.Activity = planrun.NewActivity()
 			if tc.refreshed {
-				run.RecordRefresh("ws_1")
+				// The credential's node: read, then (while the workspace's plan
+				// waits) planned; a call stays in flight until the plan is recorded.
+				run.Activity.CallStarted()
+				run.RecordRefresh("cred_2")
+				go func() {
+					time.Sleep(50 * time.Millisecond)
+					run.RecordDeletion("cred_2")
+					run.Activity.CallEnded()
+				}()
 			}
 			for id, f := range tc.fates {
 				if f == planrun.FateDeleted {
@@ -42,7 +53,7 @@ func TestCheckLeftBehindDecidesByTheRunsFates(t *testing.T) {
 				}
 			}
 			var diags diag.Diagnostics
-			checkLeftBehind(&diags, run, "ws_1", held, "credentials", check)
+			checkLeftBehind(context.Background(), &diags, run, held, check)
 			if tc.severity == 0 {
 				if len(diags) != 0 {
 					t.Fatalf("want nothing, got %v", diags)

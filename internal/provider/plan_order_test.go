@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,6 +19,8 @@ import (
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/server"
+	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // No false error at plan: what apply accepts in Terraform's order, plan accepts.
@@ -27,16 +32,27 @@ import (
 // the next plan is empty. Narrowing the credential to workspace scope in the same run
 // instead is refused at plan: Terraform updates the organization before the credential
 // that depends on it, and the platform would refuse the downgrade then.
+//
+// Terraform plans the credential's destroy in no set order with the organization's
+// update; the organization's plan waits for it (planrun.AwaitFates). The second run
+// forces the order the guard once refused: the platform answers the credential's
+// reads 2 s late in the downgrade step, so its read and destroy are planned after the
+// organization's update has been planned.
 func TestAccOrganization_downgradeWhileDeletingItsCredentials(t *testing.T) {
-	if os.Getenv("FLERO_TEST_PLAN_ORDER") == "" {
-		// Known gap (CHANGELOG, issue 13): Terraform and OpenTofu plan a credential
-		// removed from the configuration in no set order with the organization's update;
-		// when the update comes first the downgrade guard does not see the deletion yet
-		// and refuses the plan. The outcome depends on the walk's scheduling (seen on
-		// OpenTofu, and on Terraform 1.15.9 on a busy machine), so CI does not run it.
-		t.Skip("the orphaned credential's destroy is planned in no set order with the organization's update (known gap); FLERO_TEST_PLAN_ORDER=1 runs it")
-	}
-	env := acctest.NewEnv(t)
+	t.Run("in Terraform's order", func(t *testing.T) { testAccDowngradeWhileDeletingItsCredentials(t, false) })
+	t.Run("the credential read late", func(t *testing.T) { testAccDowngradeWhileDeletingItsCredentials(t, true) })
+}
+
+func testAccDowngradeWhileDeletingItsCredentials(t *testing.T, readLate bool) {
+	var late atomic.Bool
+	env := acctest.NewEnv(t, testserver.WithFaults(server.Faults{LatencyFor: func(method, uri string) time.Duration {
+		// The credential's read (its own GET, or a list that refreshes it), not the
+		// organization's list of its organization-scoped credentials.
+		if late.Load() && method == http.MethodGet && strings.Contains(uri, "credentials") && !strings.Contains(uri, "scope=organization") {
+			return 2 * time.Second
+		}
+		return 0
+	}}))
 	name := acctest.RandomName("downgrade")
 	credential := func(scope string) string {
 		return fmt.Sprintf(`
@@ -69,7 +85,8 @@ resource "flero_credential" "deploy" {
 				ExpectError: errorMatching(atPlan, "Organization cannot leave the Enterprise plan", `organization-scoped credentials: "deploy-key"`),
 			},
 			{
-				Config: env.Config(testAccOrganizationWithWorkspaceConfig(name, "pro")),
+				PreConfig: func() { late.Store(readLate) },
+				Config:    env.Config(testAccOrganizationWithWorkspaceConfig(name, "pro")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("flero_organization.test", plancheck.ResourceActionUpdate),

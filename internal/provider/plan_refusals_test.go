@@ -3,14 +3,21 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/flero/terraform-provider-flero/internal/acctest"
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/server"
+	"github.com/flero/terraform-provider-flero/internal/testserver"
 )
 
 // Plan sees what apply will refuse (issue 13, point 2): names already taken, rule 9
@@ -342,6 +349,87 @@ import {
 `, orgImport, wsImport)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccPlanRefusal_workspaceRemovedWithItsCredentials: rule 9 in a normal plan.
+// A workspace and its managed credential are removed from the configuration;
+// Terraform plans the two destroys in no set order, and here the credential's reads
+// are answered 2 s late so that the workspace's destroy is planned first: its plan
+// waits for the credential's (planrun.AwaitFates). With a credential made outside
+// the configuration in the workspace, the plan fails naming it, and only it, and
+// nothing is deleted; once it is gone, the same plan is applied and nothing is left.
+func TestAccPlanRefusal_workspaceRemovedWithItsCredentials(t *testing.T) {
+	var late atomic.Bool
+	env := acctest.NewEnv(t, testserver.WithFaults(server.Faults{LatencyFor: func(method, uri string) time.Duration {
+		if late.Load() && method == http.MethodGet && strings.HasPrefix(uri, "/v1/credentials/") {
+			return 2 * time.Second
+		}
+		return 0
+	}}))
+	ctx := context.Background()
+	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
+	config := env.Config(fmt.Sprintf(`
+resource "flero_workspace" "ops" {
+  organization_id = %[1]q
+  name            = "ops"
+}
+
+resource "flero_credential" "managed" {
+  workspace_id    = flero_workspace.ops.id
+  name            = "managed"
+  type            = "api_key"
+  data_wo         = { token = "sk_test_0000" }
+  data_wo_version = 1
+}
+`, org.ID))
+	removed := env.Config(`
+data "flero_current_user" "me" {}
+`)
+	var ops *api.Workspace
+	var legacy *api.Credential
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: env.ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					ops = must(env.Admin.Workspaces.GetByName(ctx, org.ID, "ops"))(t)
+					legacy = must(env.Admin.Credentials.Create(ctx, ops.ID, api.CreateCredentialRequest{
+						Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+					late.Store(true)
+				},
+				Config: removed,
+				ExpectError: errorMatching(atPlan, `Workspace is not empty`, `Workspace "ops" still holds credentials: "legacy". Delete or move them first.`,
+					`This run does not destroy them`, `"legacy" (cred_`),
+			},
+			{
+				PreConfig: func() {
+					creds := must(env.Admin.Credentials.List(ctx, ops.ID))(t)
+					if len(creds) != 2 {
+						t.Fatalf("after the refused plan the workspace holds %d credentials, want 2", len(creds))
+					}
+					if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: removed,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("flero_workspace.ops", plancheck.ResourceActionDestroy),
+						plancheck.ExpectResourceAction("flero_credential.managed", plancheck.ResourceActionDestroy),
+					},
+				},
+				Check: func(*terraform.State) error { // nothing left (the state holds only the data source)
+					if wss, err := env.Admin.Workspaces.List(ctx, org.ID); err != nil || len(wss) != 0 {
+						return fmt.Errorf("workspaces left: %+v %v", wss, err)
+					}
+					return nil
 				},
 			},
 		},

@@ -56,7 +56,7 @@ const (
 // New returns the provider factory for the given version ("dev", "test" or a release).
 func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		p := &fleroProvider{version: version}
+		p := &fleroProvider{version: version, activity: planrun.NewActivity()}
 		for _, opt := range opts {
 			opt(p)
 		}
@@ -97,7 +97,14 @@ type fleroProvider struct {
 	defaultEndpoint, defaultToken string
 	// Set only by WithPageSize; 0 is the default.
 	pageSize int
+	// activity is how busy Terraform's walk is, told by the server (serve.CallObserver)
+	// and read by the plan checks that wait for plans not made yet (planrun.AwaitFates).
+	activity *planrun.Activity
 }
+
+// CallStarted and CallEnded make the provider a serve.CallObserver.
+func (p *fleroProvider) CallStarted() { p.activity.CallStarted() }
+func (p *fleroProvider) CallEnded()   { p.activity.CallEnded() }
 
 type providerModel struct {
 	Endpoint       types.String `tfsdk:"endpoint"`
@@ -215,6 +222,7 @@ func (p *fleroProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	tflog.Debug(ctx, "flero provider configured", map[string]any{"endpoint": endpoint, "user_id": me.ID})
 
 	run := planrun.New(c)
+	run.Activity = p.activity
 	run.SetMe(me)
 	data := &framework.ProviderData{Client: c, Run: run}
 	resp.ResourceData = data

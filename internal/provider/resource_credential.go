@@ -178,6 +178,7 @@ func (r *credentialResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() || !r.Configured(&resp.Diagnostics) {
 		return
 	}
+	r.Run().RecordRefresh(state.ID.ValueString()) // its plan follows in this walk (planrun.AwaitFates)
 	cred, err := r.Run().ReadCredential(ctx, state.OrganizationID.ValueString(), state.ID.ValueString())
 	if framework.IsNotFound(err) {
 		if r.ownerLeftOrganization(ctx, state) {

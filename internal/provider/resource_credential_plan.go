@@ -65,15 +65,10 @@ func (r *credentialResource) ModifyPlan(ctx context.Context, req resource.Modify
 	case framework.Update:
 		r.planUpdate(ctx, run, &resp.Diagnostics, state, plan)
 	case framework.Delete:
+		// Recorded first, before any look-up: an organization leaving enterprise, or a
+		// workspace deleted, in the same run does not count it (Terraform applies this
+		// deletion first); their plans wait for it (planrun.AwaitFates).
 		run.RecordDeletion(state.ID.ValueString())
-		// Recorded first, before any look-up: an organization leaving enterprise in
-		// the same run does not count it (Terraform applies this deletion before that
-		// update). Terraform does not order the two in the plan walk; the
-		// organization's check lists its credentials first (one request), so it
-		// normally finds the deletion recorded.
-		if state.Scope.ValueString() == string(rules.ScopeOrganization) {
-			run.RecordCredentialDeletion(state.OrganizationID.ValueString(), state.ID.ValueString())
-		}
 		r.checkAction(ctx, run, &resp.Diagnostics, state, rules.ActionDelete, path.Root("id"))
 		if !resp.Diagnostics.HasError() {
 			reviewDeletion(ctx, &resp.Diagnostics, r.Client(), run, state)

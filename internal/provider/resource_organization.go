@@ -270,10 +270,19 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	// A credential this run deletes does not count: Terraform deletes it before it
-	// updates the organization it depends on (planrun.RecordCredentialDeletion).
+	// updates the organization it depends on. Terraform plans a credential removed
+	// from the configuration in no set order with this update: wait for the plans of
+	// those this run has not planned yet (planrun.AwaitFates).
+	var ids []string
+	for _, c := range creds {
+		if c.Scope == string(rules.ScopeOrganization) {
+			ids = append(ids, c.ID)
+		}
+	}
+	r.Run().AwaitFates(ctx, ids)
 	names := make([]string, 0, len(creds))
 	for _, c := range creds {
-		if c.Scope == string(rules.ScopeOrganization) && !r.Run().CredentialDeleted(orgID, c.ID) {
+		if c.Scope == string(rules.ScopeOrganization) && r.Run().FateOf(c.ID) != planrun.FateDeleted {
 			names = append(names, c.Name)
 		}
 	}

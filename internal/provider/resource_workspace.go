@@ -50,7 +50,7 @@ func (r *workspaceResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		Description: "A workspace of an organization: where credentials live and workflows run. " +
 			"A workspace that still holds credentials cannot be deleted: the plan of its destroy fails naming those this run does not destroy " +
-			"(in a normal plan, where Terraform plans removals in no set order, a warning names those not yet planned for destruction).",
+			"(made outside this configuration, or kept by it).",
 		Attributes: map[string]schema.Attribute{
 			"id": framework.IDAttribute("The workspace's id (ws_…)."),
 			"organization_id": schema.StringAttribute{

@@ -33,7 +33,20 @@ import (
 // (actions.go). Other optional interfaces (state stores) are not forwarded, so a
 // provider that declares any of those must not be wrapped.
 func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
-	w := &server{s}
+	return WrapObserved(s, nil)
+}
+
+// CallObserver is told when each resource and data source call starts and ends: a
+// provider that implements it sees how busy Terraform's walk is (NewServer hands it
+// the calls of the server it wraps).
+type CallObserver interface {
+	CallStarted()
+	CallEnded()
+}
+
+// WrapObserved is Wrap with each resource and data source call told to obs (nil: none).
+func WrapObserved(s tfprotov6.ProviderServer, obs CallObserver) tfprotov6.ProviderServer {
+	w := &server{s, obs}
 	if ls, ok := s.(tfprotov6.ListResourceServer); ok {
 		if as, ok := s.(tfprotov6.ActionServer); ok {
 			return &actionListServer{listServer: &listServer{server: w, lists: ls}, actions: as}
@@ -45,6 +58,7 @@ func Wrap(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
 
 type server struct {
 	tfprotov6.ProviderServer
+	obs CallObserver
 }
 
 // listServer is a wrapped server that serves list resources.
@@ -61,51 +75,56 @@ func (s *listServer) ListResource(ctx context.Context, req *tfprotov6.ListResour
 	return s.lists.ListResource(ctx, req)
 }
 
-// call runs fn with a releasable context and releases it when fn returns.
-func call[Req, Resp any](ctx context.Context, req Req, fn func(context.Context, Req) (Resp, error)) (Resp, error) {
+// call runs fn with a releasable context and releases it when fn returns; s's
+// observer is told when it starts and ends.
+func call[Req, Resp any](s *server, ctx context.Context, req Req, fn func(context.Context, Req) (Resp, error)) (Resp, error) {
+	if s.obs != nil {
+		s.obs.CallStarted()
+		defer s.obs.CallEnded()
+	}
 	rc := newReleasable(ctx)
 	defer rc.release()
 	return fn(rc, req)
 }
 
 func (s *server) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateResourceConfig)
+	return call(s, ctx, req, s.ProviderServer.ValidateResourceConfig)
 }
 
 func (s *server) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceState)
+	return call(s, ctx, req, s.ProviderServer.UpgradeResourceState)
 }
 
 func (s *server) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadResource)
+	return call(s, ctx, req, s.ProviderServer.ReadResource)
 }
 
 func (s *server) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.PlanResourceChange)
+	return call(s, ctx, req, s.ProviderServer.PlanResourceChange)
 }
 
 func (s *server) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return call(ctx, req, s.ProviderServer.ApplyResourceChange)
+	return call(s, ctx, req, s.ProviderServer.ApplyResourceChange)
 }
 
 func (s *server) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.ImportResourceState)
+	return call(s, ctx, req, s.ProviderServer.ImportResourceState)
 }
 
 func (s *server) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
-	return call(ctx, req, s.ProviderServer.MoveResourceState)
+	return call(s, ctx, req, s.ProviderServer.MoveResourceState)
 }
 
 func (s *server) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return call(ctx, req, s.ProviderServer.UpgradeResourceIdentity)
+	return call(s, ctx, req, s.ProviderServer.UpgradeResourceIdentity)
 }
 
 func (s *server) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return call(ctx, req, s.ProviderServer.ValidateDataResourceConfig)
+	return call(s, ctx, req, s.ProviderServer.ValidateDataResourceConfig)
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return call(ctx, req, s.ProviderServer.ReadDataSource)
+	return call(s, ctx, req, s.ProviderServer.ReadDataSource)
 }
 
 // releasable forwards to its parent until released; then it is a canceled context

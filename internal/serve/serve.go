@@ -21,10 +21,13 @@ import (
 
 // NewServer is the protocol 6 server of a framework provider, as main.go serves it
 // and the acceptance tests run it: the framework's server with each call's context
-// released when the call returns (the framework keeps them all otherwise; see Wrap).
+// released when the call returns (the framework keeps them all otherwise; see Wrap),
+// and told to the provider when it is a CallObserver.
 func NewServer(p func() provider.Provider) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return Wrap(providerserver.NewProtocol6(p())())
+		prov := p()
+		obs, _ := prov.(CallObserver)
+		return WrapObserved(providerserver.NewProtocol6(prov)(), obs)
 	}
 }
 

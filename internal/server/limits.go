@@ -149,6 +149,10 @@ type Faults struct {
 	RetryAfter time.Duration
 	// Latency delays every request.
 	Latency time.Duration
+	// LatencyFor, when set, delays each request by what it returns for the request's
+	// method and URI (path and query; tests that make one object's read slower than another's, as a
+	// busy machine may).
+	LatencyFor func(method, uri string) time.Duration
 	// DropAfterCommitRate commits a write, then closes the connection without an answer.
 	DropAfterCommitRate float64
 	// PanicRate makes the handler panic (the server answers 500 and logs it).
@@ -158,9 +162,13 @@ type Faults struct {
 func roll(rate float64) bool { return rate > 0 && (rate >= 1 || rand.Float64() < rate) }
 
 // before applies the faults that happen before a request is handled.
-func (f *Faults) before(ctx context.Context, h http.Header) *apiError {
-	if f.Latency > 0 {
-		t := time.NewTimer(f.Latency)
+func (f *Faults) before(ctx context.Context, r *http.Request, h http.Header) *apiError {
+	latency := f.Latency
+	if f.LatencyFor != nil {
+		latency += f.LatencyFor(r.Method, r.URL.RequestURI())
+	}
+	if latency > 0 {
+		t := time.NewTimer(latency)
 		select {
 		case <-t.C:
 		case <-ctx.Done():

@@ -301,7 +301,7 @@ func (s *Server) serve(ep *endpoint, w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	faults := s.faults.Load()
-	if e := faults.before(r.Context(), w.Header()); e != nil {
+	if e := faults.before(r.Context(), r, w.Header()); e != nil {
 		fail(e)
 		return
 	}
