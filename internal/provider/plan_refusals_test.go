@@ -133,22 +133,8 @@ import {
 // destroy, then CheckDestroy).
 func TestAccPlanRefusal_workspaceStillHoldsCredentials(t *testing.T) {
 	env := acctest.NewEnv(t)
-	ctx := context.Background()
 	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
-	config := env.Config(fmt.Sprintf(`
-resource "flero_workspace" "ops" {
-  organization_id = %[1]q
-  name            = "ops"
-}
-
-resource "flero_credential" "managed" {
-  workspace_id    = flero_workspace.ops.id
-  name            = "managed"
-  type            = "api_key"
-  data_wo         = { token = "sk_test_0000" }
-  data_wo_version = 1
-}
-`, org.ID))
+	config := env.Config(opsWorkspaceWithCredential(org.ID))
 	var ops *api.Workspace
 	var legacy *api.Credential
 
@@ -161,9 +147,7 @@ resource "flero_credential" "managed" {
 			{
 				// Made outside the configuration: a credential in the workspace.
 				PreConfig: func() {
-					ops = must(env.Admin.Workspaces.GetByName(ctx, org.ID, "ops"))(t)
-					legacy = must(env.Admin.Credentials.Create(ctx, ops.ID, api.CreateCredentialRequest{
-						Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+					ops, legacy = legacyCredentialIn(t, env, org.ID, "ops")
 				},
 				Config:  config,
 				Destroy: true,
@@ -174,13 +158,7 @@ resource "flero_credential" "managed" {
 				// The refused destroy deleted nothing; with the outside credential gone,
 				// the configuration is unchanged and the test's destroy succeeds.
 				PreConfig: func() {
-					creds := must(env.Admin.Credentials.List(ctx, ops.ID))(t)
-					if len(creds) != 2 {
-						t.Fatalf("after the refused destroy the workspace holds %d credentials, want 2", len(creds))
-					}
-					if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
-						t.Fatal(err)
-					}
+					deleteLegacyCredential(t, env, ops, legacy, "destroy")
 				},
 				Config:   config,
 				PlanOnly: true,
@@ -372,20 +350,7 @@ func TestAccPlanRefusal_workspaceRemovedWithItsCredentials(t *testing.T) {
 	}}))
 	ctx := context.Background()
 	org := env.Organization(api.CreateOrganizationRequest{Name: acctest.RandomName("org")})
-	config := env.Config(fmt.Sprintf(`
-resource "flero_workspace" "ops" {
-  organization_id = %[1]q
-  name            = "ops"
-}
-
-resource "flero_credential" "managed" {
-  workspace_id    = flero_workspace.ops.id
-  name            = "managed"
-  type            = "api_key"
-  data_wo         = { token = "sk_test_0000" }
-  data_wo_version = 1
-}
-`, org.ID))
+	config := env.Config(opsWorkspaceWithCredential(org.ID))
 	removed := env.Config(`
 data "flero_current_user" "me" {}
 `)
@@ -399,9 +364,7 @@ data "flero_current_user" "me" {}
 			{Config: config},
 			{
 				PreConfig: func() {
-					ops = must(env.Admin.Workspaces.GetByName(ctx, org.ID, "ops"))(t)
-					legacy = must(env.Admin.Credentials.Create(ctx, ops.ID, api.CreateCredentialRequest{
-						Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+					ops, legacy = legacyCredentialIn(t, env, org.ID, "ops")
 					late.Store(true)
 				},
 				Config: removed,
@@ -410,13 +373,7 @@ data "flero_current_user" "me" {}
 			},
 			{
 				PreConfig: func() {
-					creds := must(env.Admin.Credentials.List(ctx, ops.ID))(t)
-					if len(creds) != 2 {
-						t.Fatalf("after the refused plan the workspace holds %d credentials, want 2", len(creds))
-					}
-					if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
-						t.Fatal(err)
-					}
+					deleteLegacyCredential(t, env, ops, legacy, "plan")
 				},
 				Config: removed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -434,4 +391,47 @@ data "flero_current_user" "me" {}
 			},
 		},
 	})
+}
+
+// opsWorkspaceWithCredential is workspace "ops" of organization orgID with its
+// credential "managed".
+func opsWorkspaceWithCredential(orgID string) string {
+	return fmt.Sprintf(`
+resource "flero_workspace" "ops" {
+  organization_id = %[1]q
+  name            = "ops"
+}
+
+resource "flero_credential" "managed" {
+  workspace_id    = flero_workspace.ops.id
+  name            = "managed"
+  type            = "api_key"
+  data_wo         = { token = "sk_test_0000" }
+  data_wo_version = 1
+}
+`, orgID)
+}
+
+// legacyCredentialIn makes credential "legacy" in workspace wsName, outside the
+// configuration.
+func legacyCredentialIn(t *testing.T, env *acctest.Env, orgID, wsName string) (*api.Workspace, *api.Credential) {
+	t.Helper()
+	ctx := context.Background()
+	ws := must(env.Admin.Workspaces.GetByName(ctx, orgID, wsName))(t)
+	return ws, must(env.Admin.Credentials.Create(ctx, ws.ID, api.CreateCredentialRequest{
+		Name: "legacy", Type: "api_key", Data: map[string]string{"token": "sk_test_1111"}}))(t)
+}
+
+// deleteLegacyCredential checks that the refused plan (what) deleted nothing of the
+// workspace's two credentials, then deletes the one made outside the configuration.
+func deleteLegacyCredential(t *testing.T, env *acctest.Env, ws *api.Workspace, legacy *api.Credential, what string) {
+	t.Helper()
+	ctx := context.Background()
+	creds := must(env.Admin.Credentials.List(ctx, ws.ID))(t)
+	if len(creds) != 2 {
+		t.Fatalf("after the refused %s the workspace holds %d credentials, want 2", what, len(creds))
+	}
+	if err := env.Admin.Credentials.Delete(ctx, legacy.ID, client.WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
 }
