@@ -32,6 +32,11 @@ import (
 //     X-RateLimit-* header the server is not limiting and requests flow freely.
 //   - A 429 pauses every goroutine for its Retry-After (capped by
 //     Config.MaxRetryAfter) and lowers the rate estimate.
+//   - Other processes may spend the same token (Terraform runs in several
+//     pipelines at once): a pacer (sharePacer, ratelimit_share.go) moves this
+//     process's rate like TCP (additive increase, multiplicative decrease when
+//     Remaining runs low), so that the processes converge to equal shares of the
+//     bucket instead of the first to spend keeping the larger part.
 type rateLimiter struct {
 	mu       sync.Mutex
 	state    limiterState
