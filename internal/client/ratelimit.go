@@ -217,7 +217,7 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 			l.pauseUntil = until
 		}
 		if l.state == limiterLimited && announced {
-			l.pacer.cut(now, pacerFloor)
+			l.pacer.cut(now)
 			l.rate = math.Max(l.rate*0.7, 0.1) // the estimate was too generous
 			l.base, l.baseT = -float64(l.inflight), l.pauseUntil
 			l.exT = time.Time{}
@@ -259,14 +259,11 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 	}
 	low := l.lowWater()
 	if remaining < low {
-		l.pacer.cut(now, pacerFloor)
+		l.pacer.cut(now)
 	}
 	// The pacer's own bursts stay clear of the low water.
 	l.pacer.room = math.Max(1, (math.Min(l.limit, math.Max(l.peak, remaining+1))-low)/2)
 }
-
-// pacerFloor is the least rate the pacer is cut to, requests per second.
-const pacerFloor = 0.1
 
 // lowWater is the Remaining below which the server's bucket runs low: twice what
 // the limiter keeps in reserve, at most a quarter of X-RateLimit-Limit. It depends

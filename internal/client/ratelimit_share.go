@@ -40,6 +40,7 @@ const (
 	pacerBurst    = 100 * time.Millisecond // the pacer's own burst: this much of its rate
 	pacerGrowth   = 0.1                    // additive increase: this much of X-RateLimit-Limit per second
 	pacerMinLimit = 8                      // no pacing below this X-RateLimit-Limit
+	pacerFloor    = 0.1                    // the least rate a cut goes to, requests per second
 )
 
 // start begins pacing at rate (the limiter's first guess of the server's refill).
@@ -100,13 +101,13 @@ func (p *sharePacer) spend(now time.Time, limit float64) {
 }
 
 // cut lowers the rate after a sign that the bucket runs low, at most once per
-// pacerCutEvery; floor is the least rate it goes to.
-func (p *sharePacer) cut(now time.Time, floor float64) {
+// pacerCutEvery, and never below pacerFloor.
+func (p *sharePacer) cut(now time.Time) {
 	if p.rate <= 0 || (!p.cutT.IsZero() && now.Sub(p.cutT) < pacerCutEvery) || (p.slow && p.grace > 0) {
 		return
 	}
 	p.refill(now)
-	p.rate = math.Max(p.rate*pacerCut, floor)
+	p.rate = math.Max(p.rate*pacerCut, pacerFloor)
 	p.credit = math.Min(p.credit, p.capacity())
 	p.cutT = now
 	p.slow = false

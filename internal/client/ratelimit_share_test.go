@@ -43,8 +43,8 @@ func TestSharePacerConvergesToEqualRates(t *testing.T) {
 		drive(a, &na, 2*time.Second, limit)
 		drive(b, &nb, 2*time.Second, limit)
 		now = na
-		a.cut(now, pacerFloor)
-		b.cut(now, pacerFloor)
+		a.cut(now)
+		b.cut(now)
 		if cycle == 0 && a.rate/b.rate < 2 {
 			t.Fatalf("after one cycle the rates are %.1f and %.1f already: the test does not start apart", a.rate, b.rate)
 		}
@@ -90,17 +90,17 @@ func TestSharePacerCutsOncePerInterval(t *testing.T) {
 	p.start(40, 50, now)
 	p.slow = false
 	for i := range 10 { // ten low answers within 100 ms
-		p.cut(now.Add(time.Duration(i)*10*time.Millisecond), pacerFloor)
+		p.cut(now.Add(time.Duration(i) * 10 * time.Millisecond))
 	}
 	if want := 40 * pacerCut; p.rate != want {
 		t.Errorf("ten low answers in 100 ms: rate %.2f, want one cut to %.2f", p.rate, want)
 	}
-	p.cut(now.Add(pacerCutEvery), pacerFloor)
+	p.cut(now.Add(pacerCutEvery))
 	if want := 40 * pacerCut * pacerCut; math.Abs(p.rate-want) > 1e-9 {
 		t.Errorf("a low answer %s after the cut: rate %.2f, want %.2f", pacerCutEvery, p.rate, want)
 	}
 	for i := range 200 {
-		p.cut(now.Add(time.Duration(i+2)*pacerCutEvery), pacerFloor)
+		p.cut(now.Add(time.Duration(i+2) * pacerCutEvery))
 	}
 	if p.rate != pacerFloor {
 		t.Errorf("200 cuts: rate %.3f, want the floor %.1f", p.rate, pacerFloor)
@@ -117,7 +117,7 @@ func TestSharePacerSlowStart(t *testing.T) {
 	p.start(limit, limit, now)
 	p.room = 5
 	sent := drive(p, &now, 100*time.Millisecond, limit) // one request, then held
-	p.cut(now, pacerFloor)
+	p.cut(now)
 	if !p.slow || p.rate < limit {
 		t.Fatalf("a low bucket after %d request(s) (of a bucket of %d) ended the slow start: rate %.2f", sent, limit, p.rate)
 	}
@@ -129,7 +129,7 @@ func TestSharePacerSlowStart(t *testing.T) {
 		t.Fatalf("only %d requests in 2.1 s", sent)
 	}
 	before := p.rate
-	p.cut(now, pacerFloor)
+	p.cut(now)
 	if p.slow || p.rate != before*pacerCut {
 		t.Errorf("a low bucket after %d requests: slow start %v, rate %.2f, want it ended and the rate cut to %.2f", sent, p.slow, p.rate, before*pacerCut)
 	}
