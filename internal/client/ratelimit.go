@@ -32,6 +32,11 @@ import (
 //     X-RateLimit-* header the server is not limiting and requests flow freely.
 //   - A 429 pauses every goroutine for its Retry-After (capped by
 //     Config.MaxRetryAfter) and lowers the rate estimate.
+//   - Other processes may spend the same token (Terraform runs in several
+//     pipelines at once): a pacer (sharePacer, ratelimit_share.go) moves this
+//     process's rate like TCP (additive increase, multiplicative decrease when
+//     Remaining runs low), so that the processes converge to equal shares of the
+//     bucket instead of the first to spend keeping the larger part.
 type rateLimiter struct {
 	mu       sync.Mutex
 	state    limiterState
@@ -51,6 +56,8 @@ type rateLimiter struct {
 	answered int64     // requests answered (or failed), ever
 
 	pauseUntil time.Time
+
+	pacer sharePacer // this process's part of a bucket other processes may share
 
 	// the last exact answer, the anchor of the next rate measurement
 	exR    float64
@@ -141,10 +148,14 @@ func (l *rateLimiter) admit(now time.Time) (tk ticket, ok bool, wait time.Durati
 		}
 		return ticket{}, false, maxProbeWait - now.Sub(l.probeT), l.probe
 	default:
+		if w := l.pacer.wait(now); w > 0 {
+			return ticket{}, false, w, nil
+		}
 		avail := l.available(now)
 		need := 1 + l.margin()
 		if avail >= need || (l.inflight == 0 && avail >= 1) {
 			l.base, l.baseT = avail-1, now
+			l.pacer.spend(now, l.limit)
 			return l.take(), true, 0, nil
 		}
 		return ticket{}, false, time.Duration((need - avail) / l.rate * float64(time.Second)), l.changed
@@ -206,6 +217,7 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 			l.pauseUntil = until
 		}
 		if l.state == limiterLimited && announced {
+			l.pacer.cut(now)
 			l.rate = math.Max(l.rate*0.7, 0.1) // the estimate was too generous
 			l.base, l.baseT = -float64(l.inflight), l.pauseUntil
 			l.exT = time.Time{}
@@ -234,12 +246,31 @@ func (l *rateLimiter) release(tk ticket, resp *http.Response) {
 		}
 		l.base, l.baseT = lb, now
 		l.exT = time.Time{}
+		if limit >= pacerMinLimit {
+			l.pacer.start(l.rate, limit, now)
+		} else {
+			l.pacer = sharePacer{} // too small a bucket to tell a drain from a jitter
+		}
 	} else if exact || lb > l.available(now) {
 		l.base, l.baseT = lb, now
 	}
 	if exact {
 		l.measure(tk.sentAt, now, remaining)
 	}
+	low := l.lowWater()
+	if remaining < low {
+		l.pacer.cut(now)
+	}
+	// The pacer's own bursts stay clear of the low water.
+	l.pacer.room = math.Max(1, (math.Min(l.limit, math.Max(l.peak, remaining+1))-low)/2)
+}
+
+// lowWater is the Remaining below which the server's bucket runs low: twice what
+// the limiter keeps in reserve, at most a quarter of X-RateLimit-Limit. It depends
+// on nothing but the Limit, so every process spending the token sees the bucket run
+// low at the same level. Called with mu held.
+func (l *rateLimiter) lowWater() float64 {
+	return math.Max(1+l.margin(), math.Min(l.limit/4, 2*(1+l.margin())))
 }
 
 // measure refines the refill rate from two exact answers: Remaining went from exR
