@@ -26,6 +26,9 @@ func (c *Cache) Wrote(ctx context.Context, w client.Write) {
 	default: // who holds a role may have changed
 		c.rosters.forgetAll()
 	}
+	if !keepsCredentialEvents(w.Route) {
+		c.credEvents.forgetAll()
+	}
 	switch w.Route {
 	case client.RouteOrganizations: // a create: the token is the new organization's admin
 		c.forgetAccess()
