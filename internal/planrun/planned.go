@@ -203,11 +203,18 @@ func (r *Run) ContainerCandidates(ctx context.Context, kind Kind, id string) ([]
 		}
 		return []Container{{ID: id, Name: name, Org: orgs[0]}}, nil
 	}
+	// The organizations are looked up once per organization id: the objects planned
+	// mostly share one.
 	var out []Container
+	byOrg := map[string][]OrgCandidate{}
 	for _, p := range r.PlannedNew(kind) {
-		orgs, err := r.OrganizationCandidates(ctx, p.OrganizationID)
-		if err != nil {
-			return nil, err
+		orgs, seen := byOrg[p.OrganizationID]
+		if !seen {
+			var err error
+			if orgs, err = r.OrganizationCandidates(ctx, p.OrganizationID); err != nil {
+				return nil, err
+			}
+			byOrg[p.OrganizationID] = orgs
 		}
 		for _, o := range orgs {
 			out = append(out, Container{Name: p.Name, Org: o})
