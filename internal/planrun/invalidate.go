@@ -26,6 +26,7 @@ func (c *Cache) Wrote(ctx context.Context, w client.Write) {
 	default: // who holds a role may have changed
 		c.rosters.forgetAll()
 	}
+	c.forgetRosterPieces(w)
 	if !keepsCredentialEvents(w.Route) {
 		c.credEvents.forgetAll()
 	}

@@ -79,6 +79,8 @@ type Cache struct {
 	// rosters: who holds a role in an organization, as the provider's reviews read it
 	// (Roster), by organization id.
 	rosters memo[string, any]
+	// roster: the pieces a roster is read from (roster.go).
+	roster rosterPieces
 	// credEvents: an organization's audit events of an action on its credentials
 	// (CredentialEvents), by organization id and action.
 	credEvents memo[[2]string, []api.AuditEvent]
