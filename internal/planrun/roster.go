@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
@@ -81,7 +82,7 @@ func need[T any](f func(context.Context, string) ([]T, error)) func(context.Cont
 
 // forgetRosterPieces drops the pieces a write may have changed: a workspace's or a
 // team's membership, that workspace's or team's list; an organization membership's
-// create or change, the organization's members; a workspace's or team's change, the
+// create or change, none: its answer is laid over the organization's members; a workspace's or team's change, the
 // organizations' lists of them (and a deleted one's memberships; a deleted team's
 // workspace roles go with it: every workspace's list). A credential's or API key's
 // write, an organization's change of plan or single sign-on, none. Any other write
@@ -98,6 +99,10 @@ func (c *Cache) forgetRosterPieces(w client.Write) {
 	case client.RouteTeamMemberships, client.RouteTeamMembership:
 		p.teamMembers.forget(w.ID(0))
 	case client.RouteOrganizationMemberships, client.RouteResendInvitation:
+		if m, ok := w.Object.(*api.OrganizationMembership); ok {
+			p.recordMember(m)
+			return
+		}
 		p.members.forget(w.ID(0))
 	case client.RouteOrganizationWorkspaces:
 		p.workspaces.forget(w.ID(0))
@@ -115,8 +120,8 @@ func (c *Cache) forgetRosterPieces(w client.Write) {
 			p.wsMembers.forgetAll()
 		}
 	case client.RouteOrganizationMembership:
-		if w.Method == http.MethodPatch && w.Succeeded() { // a change of role
-			p.members.forget(w.ID(0))
+		if m, ok := w.Object.(*api.OrganizationMembership); ok && w.Method == http.MethodPatch { // a change of role
+			p.recordMember(m)
 			return
 		}
 		p.forgetAll()
@@ -128,6 +133,22 @@ func (c *Cache) forgetRosterPieces(w client.Write) {
 	default:
 		p.forgetAll()
 	}
+}
+
+// recordMember lays a membership the provider has just created or changed over the
+// organization's members, when read, instead of listing them again (a list of every
+// member per change of role cost the apply of N changes N lists).
+func (p *rosterPieces) recordMember(m *api.OrganizationMembership) {
+	p.members.update(m.OrganizationID, func(ms []api.OrganizationMembership) []api.OrganizationMembership {
+		out := slices.Clone(ms)
+		for i := range out {
+			if out[i].UserID == m.UserID {
+				out[i] = *m
+				return out
+			}
+		}
+		return append(out, *m)
+	})
 }
 
 func (p *rosterPieces) forgetAll() {

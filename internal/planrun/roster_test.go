@@ -58,8 +58,9 @@ func TestRosterReadOncePerRunUntilWhoHoldsARoleChanges(t *testing.T) {
 
 // TestRosterPiecesListAgainOnlyWhatAWriteChanged: a roster read again after a write
 // lists again only what the write changed: a workspace's membership, that workspace's
-// memberships; a team's membership, that team's; a change of an organization
-// membership's role, the organization's members; a credential's write, nothing. A
+// memberships; a team's membership, that team's; an organization membership created
+// or changed, nothing (its answer is laid over the members read); a credential's
+// write, nothing. A
 // removal from the organization (whose user leaves every workspace and team) lists
 // everything again. Every workspace's memberships listed again after each membership
 // change made the apply of a change of N objects cost changes × workspaces lists.
@@ -133,8 +134,11 @@ func TestRosterPiecesListAgainOnlyWhatAWriteChanged(t *testing.T) {
 		{client.Write{Method: "PATCH", Route: client.RouteWorkspaceMembership, IDs: []string{"ws_2", "user", "usr_1"}}, []string{"ws_2"}},
 		{client.Write{Method: "POST", Route: client.RouteWorkspaceMemberships, IDs: []string{"ws_3"}}, []string{"ws_3"}},
 		{client.Write{Method: "DELETE", Route: client.RouteTeamMembership, IDs: []string{"team_1", "usr_1"}}, []string{"team_1"}},
-		{client.Write{Method: "PATCH", Route: client.RouteOrganizationMembership, IDs: []string{"org_1", "usr_1"}}, []string{"members org_1"}},
-		{client.Write{Method: "POST", Route: client.RouteOrganizationMemberships, IDs: []string{"org_1"}}, []string{"members org_1"}},
+		{client.Write{Method: "PATCH", Route: client.RouteOrganizationMembership, IDs: []string{"org_1", "usr_1"},
+			Object: &api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_1", Role: "admin"}}, nil}, // laid over the list
+		{client.Write{Method: "POST", Route: client.RouteOrganizationMemberships, IDs: []string{"org_1"},
+			Object: &api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_2", Role: "member"}}, nil},
+		{client.Write{Method: "POST", Route: client.RouteOrganizationMemberships, IDs: []string{"org_1"}, Err: client.ErrNotFound}, []string{"members org_1"}},
 		{client.Write{Method: "PATCH", Route: client.RouteWorkspace, IDs: []string{"ws_1"}}, []string{"workspaces org_1"}},
 		{client.Write{Method: "DELETE", Route: client.RouteWorkspace, IDs: []string{"ws_1"}}, []string{"workspaces org_1", "ws_1"}},
 		{client.Write{Method: "PATCH", Route: client.RouteTeam, IDs: []string{"team_2"}}, []string{"teams org_1"}},
@@ -147,6 +151,12 @@ func TestRosterPiecesListAgainOnlyWhatAWriteChanged(t *testing.T) {
 		before := maps.Clone(lists)
 		run.Wrote(ctx, c.w)
 		read()
+		if c.w.Object != nil {
+			ms, _ := run.RosterMembers(ctx, "org_1")
+			if want := *c.w.Object.(*api.OrganizationMembership); !slices.Contains(ms, want) {
+				t.Fatalf("after %s %s the members are %+v, want %+v among them", c.w.Method, c.w.Route, ms, want)
+			}
+		}
 		for _, k := range all {
 			want := before[k]
 			if slices.Contains(c.again, k) {
