@@ -73,7 +73,15 @@ type Verdict struct {
 	// DependsOn: the outcome depends on a value not known until apply (in words:
 	// "the plan of the organization planned as \"acme\""); "" when decided.
 	DependsOn string
+	// Times is how many candidates this verdict stands for (0 counts as 1): the
+	// candidates that give the same verdict may be judged once, instead of once each
+	// (a membership whose workspace and user are both new has workspaces × invited
+	// users candidates, mostly of one organization).
+	Times int
 }
+
+// count is how many candidates v stands for.
+func (v Verdict) count() int { return max(v.Times, 1) }
 
 // Unknown is a rule to decide at plan time for an id that is not known until apply
 // (PLATFORM.md, the "Unknown" tier), from the objects planned in this run that the id
@@ -115,22 +123,25 @@ func DecideUnknown(diags *diag.Diagnostics, u Unknown) {
 	}
 	var broken []*rules.Violation
 	var depends []string
+	nBroken, total := 0, 0
 	for _, v := range u.Verdicts {
+		total += v.count()
 		switch {
 		case v.DependsOn != "":
 			depends = appendNew(depends, v.DependsOn)
 		case v.Violation != nil:
 			broken = append(broken, v.Violation)
+			nBroken += v.count()
 		}
 	}
 	switch {
 	case len(depends) > 0:
 		WarnDependsOn(diags, u.At, u.Rule, strings.Join(depends, " and "))
-	case len(broken) == 0:
-	case len(broken) < len(u.Verdicts):
+	case nBroken == 0:
+	case nBroken < total:
 		WarnDependsOn(diags, u.At, u.Rule,
 			fmt.Sprintf("which of the objects planned in this run %s names: %d of %d break the rule (%s), the others do not",
-				what, len(broken), len(u.Verdicts), broken[0].Message))
+				what, nBroken, total, broken[0].Message))
 	case u.MayPassElsewhere != nil && u.MayPassElsewhere():
 		WarnDependsOn(diags, u.At, u.Rule,
 			fmt.Sprintf("what %s names: every object planned in this run that it can name breaks the rule (%s), "+

@@ -3,7 +3,6 @@ package planrun
 import (
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -114,9 +113,11 @@ func (l *Ledger) recordAdminRemoval(orgID, userID string, admins []api.Organizat
 			out.OtherAdmins++
 		}
 	}
-	for who := range l.promotedBefore[[2]string{orgID, userID}] {
-		if who != userID && !removed[who] {
-			out.OtherAdmins++
+	if n := l.promotedBefore[[2]string{orgID, userID}]; n > 0 {
+		for _, who := range l.promotedAdmins[orgID].order[:n] {
+			if who != userID && !removed[who] {
+				out.OtherAdmins++
+			}
 		}
 	}
 	sort.Strings(out.AlsoRemoved)
@@ -139,17 +140,39 @@ func (l *Ledger) recordAdminRemoval(orgID, userID string, admins []api.Organizat
 func (l *Ledger) PlanAdminPromotion(orgID, who string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.promotedAdmins[orgID] == nil {
-		l.promotedAdmins[orgID] = map[string]bool{}
+	p := l.promotedAdmins[orgID]
+	if p == nil {
+		p = &promotions{seen: map[string]bool{}}
+		l.promotedAdmins[orgID] = p
 	}
-	l.promotedAdmins[orgID][who] = true
+	if !p.seen[who] {
+		p.seen[who] = true
+		p.order = append(p.order, who)
+	}
+}
+
+// promotions are an organization's promotions (PlanAdminPromotion), each once, in
+// the order first planned: those planned before a membership's refresh are the first
+// ones, and NoteAdminRefreshed records how many, instead of copying them.
+type promotions struct {
+	order []string
+	seen  map[string]bool
+}
+
+// count is how many promotions were planned so far.
+func (p *promotions) count() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.order)
 }
 
 // NoteAdminRefreshed is called when the refresh of the user's membership of the
 // organization starts: the promotions planned so far are those its demotion or removal
-// may count (PlanAdminPromotion).
+// may count (PlanAdminPromotion). It takes constant time: it records how many of
+// the organization's promotions came before, not which.
 func (l *Ledger) NoteAdminRefreshed(orgID, userID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.promotedBefore[[2]string{orgID, userID}] = maps.Clone(l.promotedAdmins[orgID])
+	l.promotedBefore[[2]string{orgID, userID}] = l.promotedAdmins[orgID].count()
 }

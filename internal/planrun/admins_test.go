@@ -76,12 +76,35 @@ func TestOrganizationAdminsCountsInvitedAdminsAndIsReadOnce(t *testing.T) {
 	if n := o.lists.Load(); n != 2 {
 		t.Fatalf("after a membership change: %d lists, want 2", n)
 	}
-	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_n"})
-	if _, err := c.OrganizationAdmins(context.Background(), "org_1"); err != nil {
-		t.Fatal(err)
+	// A membership the provider creates or changes, or a removal it made, is laid
+	// over the admins read: no list.
+	ids := func() []string {
+		t.Helper()
+		admins, err := c.OrganizationAdmins(context.Background(), "org_1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range admins {
+			out = append(out, m.UserID)
+		}
+		return out
 	}
-	if n := o.lists.Load(); n != 3 {
-		t.Fatalf("after a membership creation: %d lists, want 3", n)
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_n", Role: "member"})
+	if got := ids(); !slices.Equal(got, []string{"usr_a", "usr_b"}) {
+		t.Fatalf("after a member's creation the admins are %v, want usr_a and usr_b", got)
+	}
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_ab", Role: "admin"})
+	if got := ids(); !slices.Equal(got, []string{"usr_a", "usr_ab", "usr_b"}) {
+		t.Fatalf("after a promotion the admins are %v, want usr_a, usr_ab and usr_b, sorted", got)
+	}
+	c.recordOrganizationMembership(&api.OrganizationMembership{OrganizationID: "org_1", UserID: "usr_a", Role: "member"})
+	c.recordOrganizationMembershipRemoval("org_1", "usr_b")
+	if got := ids(); !slices.Equal(got, []string{"usr_ab"}) {
+		t.Fatalf("after a demotion and a removal the admins are %v, want usr_ab", got)
+	}
+	if n := o.lists.Load(); n != 2 {
+		t.Fatalf("after memberships written with their answer: %d lists, want 2", n)
 	}
 }
 

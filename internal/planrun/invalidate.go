@@ -2,9 +2,12 @@ package planrun
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/flero/terraform-provider-flero/internal/api"
 	"github.com/flero/terraform-provider-flero/internal/client"
+	"github.com/flero/terraform-provider-flero/internal/rules"
 )
 
 // The cache forgets by itself. New registers Wrote with the client (client.OnWrite):
@@ -25,6 +28,10 @@ func (c *Cache) Wrote(ctx context.Context, w client.Write) {
 		client.RouteAPIKey, client.RouteWorkspaceAPIKeys, client.RouteOrganizationAPIKeys:
 	default: // who holds a role may have changed
 		c.rosters.forgetAll()
+	}
+	c.forgetRosterPieces(w)
+	if !keepsCredentialEvents(w.Route) {
+		c.credEvents.forgetAll()
 	}
 	switch w.Route {
 	case client.RouteOrganizations: // a create: the token is the new organization's admin
@@ -54,7 +61,14 @@ func (c *Cache) Wrote(ctx context.Context, w client.Write) {
 			c.forgetOrganizationMemberships(w.ID(0))
 		}
 	case client.RouteOrganizationMembership, client.RouteResendInvitation:
-		c.forgetOrganizationMembership(w.ID(0), w.ID(1))
+		switch m, ok := w.Object.(*api.OrganizationMembership); {
+		case ok && w.Route == client.RouteOrganizationMembership: // a change of role
+			c.recordOrganizationMembership(m)
+		case w.Succeeded() && w.Deleted():
+			c.recordOrganizationMembershipRemoval(w.ID(0), w.ID(1))
+		default:
+			c.forgetOrganizationMembership(w.ID(0), w.ID(1))
+		}
 
 	case client.RouteTeamMemberships: // a create: the user's workspace roles through the team
 		if m, ok := w.Object.(*api.TeamMembership); ok {
@@ -138,16 +152,51 @@ func (c *Cache) forgetOrganizationMembership(orgID, userID string) {
 	}
 }
 
-// recordOrganizationMembership keeps a membership the provider has just created, so
-// that checking later in the run that its user belongs to the organization costs no
-// request; the organization's admins are dropped (read again when next needed) and,
-// when it may be the token's own, so is the token's access in the organization.
+// recordOrganizationMembership keeps a membership the provider has just created or
+// changed, so that checking later in the run that its user belongs to the
+// organization costs no request; the organization's admins, when read, are updated
+// with it (a list of every member, read again after each change of role, cost the
+// apply of N changes N lists); when it may be the token's own, the token's access in
+// the organization is dropped.
 func (c *Cache) recordOrganizationMembership(m *api.OrganizationMembership) {
 	c.orgMembers.set([2]string{m.OrganizationID, m.UserID}, m)
-	c.orgAdmins.forget(m.OrganizationID)
+	c.orgAdmins.update(m.OrganizationID, func(admins []api.OrganizationMembership) []api.OrganizationMembership {
+		return withMembership(admins, m.UserID, m, func(m *api.OrganizationMembership) bool {
+			return rules.IsOrganizationAdmin(rules.OrgRole(m.Role))
+		})
+	})
 	if c.mayBeMe(m.UserID) {
 		c.access.forgetWhere(func(k [2]string) bool { return k[0] == m.OrganizationID })
 	}
+}
+
+// recordOrganizationMembershipRemoval is forgetOrganizationMembership after a
+// removal the platform applied: the user is no longer among the admins, when read.
+func (c *Cache) recordOrganizationMembershipRemoval(orgID, userID string) {
+	c.orgMembers.forget([2]string{orgID, userID})
+	c.orgAdmins.update(orgID, func(admins []api.OrganizationMembership) []api.OrganizationMembership {
+		return withMembership(admins, userID, nil, nil)
+	})
+	if c.mayBeMe(userID) {
+		c.access.forgetWhere(func(k [2]string) bool { return k[0] == orgID })
+	}
+}
+
+// withMembership is a new list of memberships (sorted by user id when ms is): ms
+// without the user's, then m in its place (by user id) when m is not nil and keep
+// keeps it.
+func withMembership(ms []api.OrganizationMembership, userID string, m *api.OrganizationMembership, keep func(*api.OrganizationMembership) bool) []api.OrganizationMembership {
+	out := make([]api.OrganizationMembership, 0, len(ms)+1)
+	for _, x := range ms {
+		if x.UserID != userID {
+			out = append(out, x)
+		}
+	}
+	if m != nil && keep(m) {
+		i, _ := slices.BinarySearchFunc(out, m.UserID, func(x api.OrganizationMembership, id string) int { return strings.Compare(x.UserID, id) })
+		out = slices.Insert(out, i, *m)
+	}
+	return out
 }
 
 // forgetAccess drops every cached access answer.

@@ -85,6 +85,30 @@ func (m *memo[K, V]) peek(k K) (V, bool) {
 	}
 }
 
+// update replaces a successful answer already fetched with f of it, in one step
+// (a write's change laid over it, instead of a new read). An answer still being
+// fetched, or an error, is dropped: it may predate the write. f must not change its
+// argument (callers may hold it); nothing kept: nothing done.
+func (m *memo[K, V]) update(k K, f func(V) V) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.m[k]
+	if !ok {
+		return
+	}
+	select {
+	case <-c.done:
+		if c.err == nil {
+			n := &call[V]{done: make(chan struct{}), v: f(c.v)}
+			close(n.done)
+			m.m[k] = n
+			return
+		}
+	default:
+	}
+	delete(m.m, k)
+}
+
 func (m *memo[K, V]) forget(k K) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -53,36 +53,38 @@ type Planned struct {
 	SSOEnabled *bool
 }
 
+// plannedKey is what makes two planned objects of a known name the same.
+type plannedKey struct {
+	kind        Kind
+	name, orgID string
+}
+
 // RecordPlanned adds an object this run creates or replaces to the ledger. Terraform
 // may plan the same instance more than once (a replacement is planned again as a
 // create): an object with the same kind, name and organization as one recorded
-// replaces it. An object whose name is unknown is always added.
+// replaces it. An object whose name is unknown is always added. It takes constant
+// time, whatever the ledger holds (an index by kind, name and organization).
 func (l *Ledger) RecordPlanned(p Planned) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if p.Name != "" {
-		for i, q := range l.planned {
-			if q.Kind == p.Kind && q.Name == p.Name && q.OrganizationID == p.OrganizationID {
-				l.planned[i] = p
-				return
-			}
+		k := plannedKey{p.Kind, p.Name, p.OrganizationID}
+		if i, ok := l.plannedAt[k]; ok {
+			l.planned[p.Kind][i] = p
+			return
 		}
+		l.plannedAt[k] = len(l.planned[p.Kind])
 	}
-	l.planned = append(l.planned, p)
+	l.planned[p.Kind] = append(l.planned[p.Kind], p)
 }
 
 // PlannedNew is the ledger's objects of a kind, in the order they were recorded: the
-// candidates for an unknown id of that kind.
+// candidates for an unknown id of that kind. It costs the objects of that kind (a
+// copy, the caller's own), not the whole ledger.
 func (l *Ledger) PlannedNew(kind Kind) []Planned {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	var out []Planned
-	for _, p := range l.planned {
-		if p.Kind == kind {
-			out = append(out, p)
-		}
-	}
-	return out
+	return slices.Clone(l.planned[kind])
 }
 
 // OrgCandidate is an organization an id may name at apply, as it will be after this
@@ -100,7 +102,8 @@ type OrgCandidate struct {
 	Actor rules.Actor
 	// New: the organization is created by this run (Planned).
 	New bool
-	// planned is the ledger entry of a new organization (its identity for Same).
+	// planned is the ledger entry of a new organization, its index among the
+	// organizations planned (its identity for Same).
 	planned int
 }
 
@@ -157,10 +160,8 @@ func (l *Ledger) newOrganizations() []OrgCandidate {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	var out []OrgCandidate
-	for i, p := range l.planned {
-		if p.Kind == KindOrganization {
-			out = append(out, OrgCandidate{Name: p.Name, Plan: rules.Plan(p.Plan), SSOEnabled: p.SSOEnabled, New: true, planned: i})
-		}
+	for i, p := range l.planned[KindOrganization] {
+		out = append(out, OrgCandidate{Name: p.Name, Plan: rules.Plan(p.Plan), SSOEnabled: p.SSOEnabled, New: true, planned: i})
 	}
 	return out
 }
@@ -202,11 +203,18 @@ func (r *Run) ContainerCandidates(ctx context.Context, kind Kind, id string) ([]
 		}
 		return []Container{{ID: id, Name: name, Org: orgs[0]}}, nil
 	}
+	// The organizations are looked up once per organization id: the objects planned
+	// mostly share one.
 	var out []Container
+	byOrg := map[string][]OrgCandidate{}
 	for _, p := range r.PlannedNew(kind) {
-		orgs, err := r.OrganizationCandidates(ctx, p.OrganizationID)
-		if err != nil {
-			return nil, err
+		orgs, seen := byOrg[p.OrganizationID]
+		if !seen {
+			var err error
+			if orgs, err = r.OrganizationCandidates(ctx, p.OrganizationID); err != nil {
+				return nil, err
+			}
+			byOrg[p.OrganizationID] = orgs
 		}
 		for _, o := range orgs {
 			out = append(out, Container{Name: p.Name, Org: o})

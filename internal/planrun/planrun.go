@@ -54,6 +54,8 @@ type Fetchers struct {
 	ListTeams                   func(ctx context.Context, orgID string) ([]api.Team, error)
 	// ListOrganizations lists the organizations the token can see (planned.go).
 	ListOrganizations func(ctx context.Context) ([]api.Organization, error)
+	// ListAuditEvents lists an organization's audit events (audit.go).
+	ListAuditEvents func(ctx context.Context, orgID string, opts client.AuditListOptions) ([]api.AuditEvent, error)
 	// Writes is the client's count of writes (client.Client.Writes); nil: none.
 	Writes func() int64
 	// Now is the clock of the listings' age; nil: time.Now.
@@ -77,6 +79,11 @@ type Cache struct {
 	// rosters: who holds a role in an organization, as the provider's reviews read it
 	// (Roster), by organization id.
 	rosters memo[string, any]
+	// roster: the pieces a roster is read from (roster.go).
+	roster rosterPieces
+	// credEvents: an organization's audit events of an action on its credentials
+	// (CredentialEvents), by organization id and action.
+	credEvents memo[[2]string, []api.AuditEvent]
 
 	lsOrgMembers  listing[string, api.OrganizationMembership]
 	lsWSMembers   listing[[2]string, api.WorkspaceMembership]
@@ -109,6 +116,7 @@ func New(c *client.Client) *Run {
 		ListWorkspaces:    c.Workspaces.List,
 		ListTeams:         c.Teams.List,
 		ListOrganizations: c.Organizations.List,
+		ListAuditEvents:   c.Audit.List,
 		Writes:            c.Writes,
 	})
 	c.OnWrite(r.Cache.Wrote)

@@ -120,7 +120,18 @@ func manageVerdict(action rules.ManageAction) func(planrun.Container) framework.
 // organization it belongs to.
 type principalCandidate struct {
 	who string
-	org planrun.OrgCandidate
+	// invited is the email of a user this run invites ("" for a team): who is then
+	// worded only when a refusal names it (words).
+	invited string
+	org     planrun.OrgCandidate
+}
+
+// words names the candidate in a refusal.
+func (p principalCandidate) words() string {
+	if p.invited != "" {
+		return fmt.Sprintf("the user invited as %q", p.invited)
+	}
+	return p.who
 }
 
 // userCandidates are the users an unknown user_id names: those this run invites.
@@ -140,7 +151,7 @@ func userCandidates(ctx context.Context, run *planrun.Run) ([]principalCandidate
 			byOrg[m.OrganizationID] = orgs
 		}
 		for _, o := range orgs {
-			out = append(out, principalCandidate{who: fmt.Sprintf("the user invited as %q", m.Name), org: o})
+			out = append(out, principalCandidate{invited: m.Name, org: o})
 		}
 	}
 	return out, nil
@@ -185,8 +196,14 @@ func decidePrincipalInOrganization(ctx context.Context, run *planrun.Run, diags 
 			return
 		}
 	}
+	// The verdicts depend on the container's organization only: the containers are
+	// judged once per organization (Verdict.Times), not once each, and a candidate
+	// that passes is counted, not worded. Judging every pair made a plan whose
+	// workspace memberships name new workspaces and new users cost workspaces ×
+	// invitations per membership, cubic in N over a plan.
 	u := framework.Unknown{At: at, Rule: rule, What: unknownWords(containerAt, containers, principal, at)}
-	for _, c := range containers {
+	for _, g := range groupByOrganization(containers) {
+		c := g.first
 		if !principal.IsUnknown() && !isTeam {
 			// A known user in an organization this run creates: its creator (the
 			// token's user) is a member; anyone else is, if this run invites them.
@@ -197,23 +214,35 @@ func decidePrincipalInOrganization(ctx context.Context, run *planrun.Run, diags 
 					framework.AddLookupError(diags, at, "the members of organization "+c.Org.ID, err)
 					return
 				}
-				u.Verdicts = append(u.Verdicts, framework.Verdict{Violation: rules.CheckPrincipalInOrganization(c.Org.Name, principal.ValueString(), member)})
+				u.Verdicts = append(u.Verdicts, framework.Verdict{Violation: rules.CheckPrincipalInOrganization(c.Org.Name, principal.ValueString(), member), Times: g.n})
 			case isMe(ctx, run, principal.ValueString()):
-				u.Verdicts = append(u.Verdicts, framework.Verdict{})
+				u.Verdicts = append(u.Verdicts, framework.Verdict{Times: g.n})
 			default:
-				u.Verdicts = append(u.Verdicts, framework.Verdict{DependsOn: fmt.Sprintf("whether user %s is invited to %s", principal.ValueString(), plannedOrgWords(c.Org))})
+				u.Verdicts = append(u.Verdicts, framework.Verdict{DependsOn: fmt.Sprintf("whether user %s is invited to %s", principal.ValueString(), plannedOrgWords(c.Org)), Times: g.n})
 			}
 			continue
 		}
+		passed := 0
 		for _, p := range cands {
 			same := c.Org.Same(p.org)
+			who := ""
+			if !same {
+				who = p.words()
+			}
 			var v *rules.Violation
 			if isTeam {
-				v = rules.CheckTeamInOrganization(c.Org.Name, p.who, same)
+				v = rules.CheckTeamInOrganization(c.Org.Name, who, same)
 			} else {
-				v = rules.CheckPrincipalInOrganization(c.Org.Name, p.who, same)
+				v = rules.CheckPrincipalInOrganization(c.Org.Name, who, same)
 			}
-			u.Verdicts = append(u.Verdicts, framework.Verdict{Violation: v})
+			if v == nil {
+				passed++
+				continue
+			}
+			u.Verdicts = append(u.Verdicts, framework.Verdict{Violation: v, Times: g.n})
+		}
+		if passed > 0 {
+			u.Verdicts = append(u.Verdicts, framework.Verdict{Times: passed * g.n})
 		}
 	}
 	// An id from elsewhere (a data source read at apply) may name an existing user who
@@ -230,6 +259,30 @@ func decidePrincipalInOrganization(ctx context.Context, run *planrun.Run, diags 
 		return false
 	}
 	framework.DecideUnknown(diags, u)
+}
+
+// orgGroup is the containers of one organization (OrgCandidate.Same): the first one
+// and how many.
+type orgGroup struct {
+	first planrun.Container
+	n     int
+}
+
+// groupByOrganization groups containers by organization, in the order each
+// organization first appears.
+func groupByOrganization(containers []planrun.Container) []orgGroup {
+	var out []orgGroup
+next:
+	for _, c := range containers {
+		for i := range out {
+			if out[i].first.Org.Same(c.Org) {
+				out[i].n++
+				continue next
+			}
+		}
+		out = append(out, orgGroup{first: c, n: 1})
+	}
+	return out
 }
 
 // checkCreateIn checks the token's right to create a workspace or team (action) in the

@@ -70,7 +70,7 @@ func scopeChangeFacts(ctx context.Context, c *client.Client, run *planrun.Run, c
 	if orgID == "" {
 		orgID = ws.OrganizationID
 	}
-	p, err := gatherPeople(ctx, c, run, orgID, ch.WorkspaceID)
+	p, err := gatherPeople(ctx, run, orgID, ch.WorkspaceID)
 	if err != nil {
 		return f, err
 	}
@@ -119,16 +119,18 @@ type roster struct {
 	membersErr  error
 }
 
-// readRoster reads the roster of organization orgID.
-func readRoster(ctx context.Context, c *client.Client, orgID string) (*roster, error) {
+// readRoster reads the roster of organization orgID through the run's pieces of
+// rosters (planrun.Cache.RosterWorkspaces and the others): after a write, only what
+// it changed is listed again. The lists are the run's: read, never changed.
+func readRoster(ctx context.Context, run *planrun.Run, orgID string) (*roster, error) {
 	r := &roster{wsMembers: map[string][]api.WorkspaceMembership{}, teamMembers: map[string][]api.TeamMembership{}}
 	var err error
-	if r.workspaces, err = c.Workspaces.List(ctx, orgID); err != nil {
+	if r.workspaces, err = run.RosterWorkspaces(ctx, orgID); err != nil {
 		return nil, fmt.Errorf("listing the organization's workspaces: %w", err)
 	}
 	withRole := map[string]bool{}
 	for _, w := range r.workspaces {
-		ms, err := c.WorkspaceMemberships.List(ctx, w.ID)
+		ms, err := run.RosterWorkspaceMemberships(ctx, w.ID)
 		if err != nil {
 			return nil, fmt.Errorf("listing the memberships of workspace %q: %w", w.Name, err)
 		}
@@ -139,20 +141,20 @@ func readRoster(ctx context.Context, c *client.Client, orgID string) (*roster, e
 			}
 		}
 	}
-	if r.teams, err = c.Teams.List(ctx, orgID); err != nil {
+	if r.teams, err = run.RosterTeams(ctx, orgID); err != nil {
 		return nil, fmt.Errorf("listing the organization's teams: %w", err)
 	}
 	for _, t := range r.teams {
 		if !withRole[t.ID] {
 			continue // a team without a workspace role gives its members nothing
 		}
-		tm, err := c.TeamMemberships.List(ctx, t.ID)
+		tm, err := run.RosterTeamMemberships(ctx, t.ID)
 		if err != nil {
 			return nil, fmt.Errorf("listing the members of team %q: %w", t.Name, err)
 		}
 		r.teamMembers[t.ID] = tm
 	}
-	r.members, r.membersErr = c.OrganizationMemberships.List(ctx, orgID)
+	r.members, r.membersErr = run.RosterMembers(ctx, orgID)
 	if r.membersErr != nil && !client.IsNotFound(r.membersErr) && !errors.Is(r.membersErr, client.ErrForbidden) {
 		return nil, fmt.Errorf("listing the organization's members: %w", r.membersErr)
 	}
@@ -165,8 +167,8 @@ func readRoster(ctx context.Context, c *client.Client, orgID string) (*roster, e
 // organization roles and emails. The member list is readable by organization admins
 // only: without it, the people with a workspace role are counted by id and
 // organization admins are not counted, and the review says so.
-func gatherPeople(ctx context.Context, c *client.Client, run *planrun.Run, orgID, homeID string) (*people, error) {
-	v, err := run.Roster(ctx, orgID, func(ctx context.Context) (any, error) { return readRoster(ctx, c, orgID) })
+func gatherPeople(ctx context.Context, run *planrun.Run, orgID, homeID string) (*people, error) {
+	v, err := run.Roster(ctx, orgID, func(ctx context.Context) (any, error) { return readRoster(ctx, run, orgID) })
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +269,7 @@ func reviewDeletion(ctx context.Context, diags *diag.Diagnostics, c *client.Clie
 	wsID := m.WorkspaceID.ValueString()
 	if ws, err := run.Workspace(ctx, wsID); err == nil {
 		f.HomeWorkspaceName = ws.Name
-		if p, err := gatherPeople(ctx, c, run, ws.OrganizationID, wsID); err == nil {
+		if p, err := gatherPeople(ctx, run, ws.OrganizationID, wsID); err == nil {
 			f.Losing = p.shift(f.Scope, "", wsID, m.OwnerID.ValueString())
 		}
 	}

@@ -22,7 +22,9 @@ import (
 // nobody deleted since, with the name each was created with; those the token cannot
 // read are personal. One renamed since is listed by id (the log records that the name
 // changed, not the new name), and the review says why. A look-up that fails says
-// nothing: the removal itself is allowed.
+// nothing: the removal itself is allowed. The lists of the credentials deleted and
+// updated in the organization are read once per run (planrun.Cache.CredentialEvents,
+// dropped on a write to a credential); the user's own creations once per removal.
 
 // reviewRemoval adds the review of removing the membership of state.
 func (r *organizationMembershipResource) reviewRemoval(ctx context.Context, diags *diag.Diagnostics, state organizationMembershipModel) {
@@ -69,11 +71,13 @@ func personalCredentialsOf(ctx context.Context, c *client.Client, run *planrun.R
 	if err != nil {
 		return nil, err
 	}
-	deleted, err := c.Audit.List(ctx, orgID, client.AuditListOptions{Action: "deleted", EntityType: "credential"})
+	// The organization's deletions and updates of credentials are the same for every
+	// member: read once per run (planrun.Cache.CredentialEvents).
+	deleted, err := run.CredentialEvents(ctx, orgID, "deleted")
 	if err != nil {
 		return nil, err
 	}
-	updated, err := c.Audit.List(ctx, orgID, client.AuditListOptions{Action: "updated", EntityType: "credential"})
+	updated, err := run.CredentialEvents(ctx, orgID, "updated")
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,14 @@ type AuditFilter struct {
 
 // ListAuditEvents lists an organization's events, oldest first.
 func (t *Tx) ListAuditEvents(orgID string, f AuditFilter, after int64, limit int) ([]api.AuditEvent, int64, error) {
+	q, args := auditQuery(orgID, f)
+	return listPage(t, q, args, after, limit, scanAudit, nil)
+}
+
+// auditQuery is ListAuditEvents' query and its arguments, before the page's bounds
+// (listPage). The filters by kind of event (entity type and action, with or without
+// the actor) and by object (entity type and id) have their own index (migration 5).
+func auditQuery(orgID string, f AuditFilter) (string, []any) {
 	q := `SELECT ` + auditCols + auditFrom + `WHERE org_id = ?`
 	args := []any{orgID}
 	for _, c := range []struct{ col, v string }{{"action", f.Action}, {"entity_type", f.EntityType}, {"entity_id", f.EntityID},
@@ -63,5 +71,5 @@ func (t *Tx) ListAuditEvents(orgID string, f AuditFilter, after int64, limit int
 		q += ` AND time >= ?`
 		args = append(args, f.Since.UnixNano())
 	}
-	return listPage(t, q, args, after, limit, scanAudit, nil)
+	return q, args
 }

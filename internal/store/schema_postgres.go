@@ -186,4 +186,13 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_org ON api_keys(org_id, workspace_id);
 `,
+	// 5 (growth): the audit log's lists by kind of event (a review of a membership's
+	// removal lists the organization's credential deletions and updates, and the
+	// user's creations; a refresh, a credential's deletion), each read from its own
+	// index instead of every event of the organization.
+	`
+CREATE INDEX audit_events_org_kind ON audit_events(org_id, entity_type, action, seq);
+CREATE INDEX audit_events_org_kind_actor ON audit_events(org_id, entity_type, action, actor_id, seq);
+CREATE INDEX audit_events_org_entity ON audit_events(org_id, entity_type, entity_id, seq);
+`,
 }
