@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/flero/terraform-provider-flero/internal/bench"
@@ -46,6 +47,8 @@ func run() error {
 		routes bool
 		proto  bool
 		peer   bool
+		floor  bool
+		phases string
 		tokens string
 	)
 	flag.StringVar(&ns, "n", "100,500,1000", "configuration sizes (objects), comma-separated (5000 and 10000 are options, not in the default run)")
@@ -64,6 +67,8 @@ func run() error {
 	flag.BoolVar(&opts.NoRSS, "no-rss", false, "run the provider directly, without the wrapper that records its peak RSS")
 	flag.BoolVar(&proto, "protocol-floor", true, "also run the protocol floor: the terraform_data floor's resources served by a minimal framework provider")
 	flag.BoolVar(&peer, "peer", true, "also run the real peer: N time_static resources of hashicorp/terraform-provider-time "+bench.PeerVersion+" (installed into the cache with go install)")
+	flag.BoolVar(&floor, "floor", true, "run the terraform_data floor (-floor=false: flero and the peers asked for only, for the large sizes)")
+	flag.StringVar(&phases, "phases", "", "phases to run, comma-separated (apply,plan,change,destroy; default all four)")
 	flag.StringVar(&opts.PeerBinary, "peer-bin", "", "a built terraform-provider-time (default: the cache, $XDG_CACHE_HOME/flero/terraform-provider-time-"+bench.PeerVersion+")")
 	flag.IntVar(&opts.Concurrent, "concurrent", 0, "run only the concurrent mode: this many applies at once, each in its own organization and directory, against one server limited to -rate requests/s")
 	flag.IntVar(&opts.ConcurrentSize, "concurrent-size", 500, "objects of each concurrent apply")
@@ -72,7 +77,16 @@ func run() error {
 	flag.BoolVar(&routes, "routes", true, "print the requests by route at the largest N")
 	flag.StringVar(&out, "out", "", "also write the Markdown results to this file")
 	flag.Parse()
-	opts.NoProtocol, opts.NoPeer = !proto, !peer
+	opts.NoProtocol, opts.NoPeer, opts.NoFloor = !proto, !peer, !floor
+	if phases != "" {
+		for _, p := range strings.Split(phases, ",") {
+			if p = strings.TrimSpace(p); !slices.Contains(bench.Phases, p) {
+				fmt.Fprintf(os.Stderr, "flero-bench: unknown phase %q (phases: %s)\n", p, strings.Join(bench.Phases, ","))
+				os.Exit(2)
+			}
+			opts.Only = append(opts.Only, p)
+		}
+	}
 
 	var err error
 	if opts.Ns, err = bench.ParseSizes(ns); err != nil {

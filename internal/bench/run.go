@@ -45,6 +45,12 @@ type Options struct {
 	// is its binary ("": the cache, installed there with go install if missing).
 	NoPeer     bool
 	PeerBinary string
+	// NoFloor leaves out the terraform_data floor; Only lists the phases to run (nil:
+	// all four, in their order). Both serve the large sizes, where a phase of every
+	// configuration takes many minutes: a run of flero alone measures the provider's
+	// own cost (its CPU, requests and peak RSS per object) beside Terraform's.
+	NoFloor bool
+	Only    []string
 	// Concurrent > 0 runs only the concurrent mode: Concurrent applies of
 	// ConcurrentSize objects each, in as many organizations and working
 	// directories, at once against one server limited to Rate requests/s, once for
@@ -153,8 +159,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
-	r := &runner{opts: opts, out: opts.Out, configs: []string{ConfigFlero, ConfigFloor}, providerEnv: map[string][]string{}}
+	r := &runner{opts: opts, out: opts.Out, configs: []string{ConfigFlero}, providerEnv: map[string][]string{}}
 	rounds := !opts.RateOnly && opts.Concurrent == 0
+	if !opts.NoFloor || !rounds {
+		r.configs = append(r.configs, ConfigFloor)
+	}
 	if !opts.NoProtocol && rounds {
 		r.configs = append(r.configs, ConfigProtocol)
 	}
@@ -358,6 +367,9 @@ func (r *runner) round(ctx context.Context, round, n int) ([]Sample, error) {
 
 	var samples []Sample
 	for i, phase := range Phases {
+		if r.opts.Only != nil && !slices.Contains(r.opts.Only, phase) {
+			continue
+		}
 		if phase == PhaseChange {
 			if err := write(true); err != nil {
 				return samples, err
