@@ -37,37 +37,27 @@ type rosterPieces struct {
 
 // RosterWorkspaces is the organization's workspaces, for a roster.
 func (c *Cache) RosterWorkspaces(ctx context.Context, orgID string) ([]api.Workspace, error) {
-	return c.roster.workspaces.get(ctx, orgID, func(ctx context.Context) ([]api.Workspace, error) {
-		return need(c.f.ListWorkspaces)(ctx, orgID)
-	})
+	return listOnce(ctx, &c.roster.workspaces, orgID, c.f.ListWorkspaces)
 }
 
 // RosterTeams is the organization's teams, for a roster.
 func (c *Cache) RosterTeams(ctx context.Context, orgID string) ([]api.Team, error) {
-	return c.roster.teams.get(ctx, orgID, func(ctx context.Context) ([]api.Team, error) {
-		return need(c.f.ListTeams)(ctx, orgID)
-	})
+	return listOnce(ctx, &c.roster.teams, orgID, c.f.ListTeams)
 }
 
 // RosterMembers is the organization's memberships, for a roster.
 func (c *Cache) RosterMembers(ctx context.Context, orgID string) ([]api.OrganizationMembership, error) {
-	return c.roster.members.get(ctx, orgID, func(ctx context.Context) ([]api.OrganizationMembership, error) {
-		return need(c.f.ListOrganizationMemberships)(ctx, orgID)
-	})
+	return listOnce(ctx, &c.roster.members, orgID, c.f.ListOrganizationMemberships)
 }
 
 // RosterWorkspaceMemberships is a workspace's memberships, for a roster.
 func (c *Cache) RosterWorkspaceMemberships(ctx context.Context, wsID string) ([]api.WorkspaceMembership, error) {
-	return c.roster.wsMembers.get(ctx, wsID, func(ctx context.Context) ([]api.WorkspaceMembership, error) {
-		return need(c.f.ListWorkspaceMemberships)(ctx, wsID)
-	})
+	return listOnce(ctx, &c.roster.wsMembers, wsID, c.f.ListWorkspaceMemberships)
 }
 
 // RosterTeamMemberships is a team's memberships, for a roster.
 func (c *Cache) RosterTeamMemberships(ctx context.Context, teamID string) ([]api.TeamMembership, error) {
-	return c.roster.teamMembers.get(ctx, teamID, func(ctx context.Context) ([]api.TeamMembership, error) {
-		return need(c.f.ListTeamMemberships)(ctx, teamID)
-	})
+	return listOnce(ctx, &c.roster.teamMembers, teamID, c.f.ListTeamMemberships)
 }
 
 // need is a list fetcher, or one that fails when the cache has none.
@@ -157,4 +147,10 @@ func (p *rosterPieces) forgetAll() {
 	p.members.forgetAll()
 	p.wsMembers.forgetAll()
 	p.teamMembers.forgetAll()
+}
+
+// listOnce is the list of key's pieces, read through m with list once per run (until
+// a write drops it).
+func listOnce[T any](ctx context.Context, m *memo[string, []T], key string, list func(context.Context, string) ([]T, error)) ([]T, error) {
+	return m.get(ctx, key, func(ctx context.Context) ([]T, error) { return need(list)(ctx, key) })
 }
