@@ -124,6 +124,20 @@ func (r *Run) AwaitFates(ctx context.Context, ids []string) int {
 	}
 }
 
+// NotDeleted waits for this run's plans of the objects ids (AwaitFates) and returns
+// those it does not delete, in their order: what a check that counts the run's
+// deletions still has to count.
+func (r *Run) NotDeleted(ctx context.Context, ids []string) []string {
+	r.AwaitFates(ctx, ids)
+	var out []string
+	for _, id := range ids {
+		if r.FateOf(id) != FateDeleted {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func (r *Run) unplanned(ids []string) []string {
 	var out []string
 	for _, id := range ids {

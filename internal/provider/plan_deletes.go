@@ -54,19 +54,17 @@ func checkOrganizationEmpty(ctx context.Context, diags *diag.Diagnostics, c *cli
 
 // checkLeftBehind reports what the deletion of object id would leave behind of held:
 // those this run does not delete. Those it has not planned yet are waited for
-// (planrun.AwaitFates: Terraform plans the removals of a normal plan in no set order;
+// (planrun.Run.NotDeleted: Terraform plans the removals of a normal plan in no set order;
 // in a destroy plan the dependents come first and the wait is for a quiet walk).
 func checkLeftBehind(ctx context.Context, diags *diag.Diagnostics, run *planrun.Run, held []leftBehind, check func(names []string) *rules.Violation) {
+	byID := make(map[string]leftBehind, len(held))
 	ids := make([]string, len(held))
 	for i, h := range held {
-		ids[i] = h.ID
+		byID[h.ID], ids[i] = h, h.ID
 	}
-	run.AwaitFates(ctx, ids)
 	var left []leftBehind
-	for _, h := range held {
-		if run.FateOf(h.ID) != planrun.FateDeleted {
-			left = append(left, h)
-		}
+	for _, id := range run.NotDeleted(ctx, ids) {
+		left = append(left, byID[id])
 	}
 	names := make([]string, len(left))
 	for i, l := range left {

@@ -271,20 +271,19 @@ func (r *organizationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// A credential this run deletes does not count: Terraform deletes it before it
 	// updates the organization it depends on. Terraform plans a credential removed
-	// from the configuration in no set order with this update: wait for the plans of
-	// those this run has not planned yet (planrun.AwaitFates).
+	// from the configuration in no set order with this update: the plans not made yet
+	// are waited for (planrun.Run.NotDeleted).
+	name := map[string]string{}
 	var ids []string
 	for _, c := range creds {
 		if c.Scope == string(rules.ScopeOrganization) {
+			name[c.ID] = c.Name
 			ids = append(ids, c.ID)
 		}
 	}
-	r.Run().AwaitFates(ctx, ids)
-	names := make([]string, 0, len(creds))
-	for _, c := range creds {
-		if c.Scope == string(rules.ScopeOrganization) && r.Run().FateOf(c.ID) != planrun.FateDeleted {
-			names = append(names, c.Name)
-		}
+	var names []string
+	for _, id := range r.Run().NotDeleted(ctx, ids) {
+		names = append(names, name[id])
 	}
 	framework.AddViolation(&resp.Diagnostics, rules.CheckPlanChange(state.Name.ValueString(), from, to, names))
 }
